@@ -1,0 +1,3 @@
+//! The `hookforge` command-line tool.
+
+fn main() {}

@@ -1,0 +1,149 @@
+//! The `asyncapi` version field.
+
+use std::fmt;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::tree::Node;
+
+/// An AsyncAPI version this tool reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SpecVersion {
+    /// 2.`minor`.`patch`, with `minor` from 0 to 6.
+    V2 {
+        /// Minor version.
+        minor: u8,
+        /// Patch version.
+        patch: u8,
+    },
+    /// 3.`minor`.`patch`, with `minor` 0 or 1.
+    V3 {
+        /// Minor version.
+        minor: u8,
+        /// Patch version.
+        patch: u8,
+    },
+}
+
+impl SpecVersion {
+    /// Whether this is a 2.x version.
+    pub fn is_v2(self) -> bool {
+        matches!(self, SpecVersion::V2 { .. })
+    }
+
+    /// Whether this is a 3.x version.
+    pub fn is_v3(self) -> bool {
+        matches!(self, SpecVersion::V3 { .. })
+    }
+
+    /// The minor version.
+    pub fn minor(self) -> u8 {
+        match self {
+            SpecVersion::V2 { minor, .. } | SpecVersion::V3 { minor, .. } => minor,
+        }
+    }
+
+    /// Reads the `asyncapi` field of a document root.
+    ///
+    /// Accepts 2.0.0 to 2.6.x and 3.0.x to 3.1.x; a pre-release suffix such
+    /// as `-rc1` is allowed. Anything else, a missing field or a non-string
+    /// value is one error naming the value.
+    pub fn read(root: &Node) -> Result<SpecVersion, Diagnostic> {
+        let supported = "this tool reads AsyncAPI 2.0.0 to 2.6.0 and 3.0.0 to 3.1.0";
+        let Some(field) = root.get("asyncapi") else {
+            let diagnostic = Diagnostic::error(
+                Code::VersionMissing,
+                "the document has no `asyncapi` field, so it is not an AsyncAPI document",
+            )
+            .with_help(format!(
+                "add `asyncapi: 3.0.0` (or the version it follows) at the top; {supported}"
+            ));
+            return Err(diagnostic.at("", root.span));
+        };
+        let text = match field.as_str() {
+            Some(text) => text.to_owned(),
+            None => {
+                let shown = field.to_json().to_string();
+                return Err(Diagnostic::error(
+                    Code::VersionUnsupported,
+                    format!(
+                        "`asyncapi` must be a version string such as \"3.0.0\", found {} {shown}",
+                        field.type_name()
+                    ),
+                )
+                .with_help(format!("quote the version; {supported}"))
+                .at("/asyncapi", field.span));
+            }
+        };
+        parse(&text).ok_or_else(|| {
+            let help = if text.starts_with("1.") {
+                format!("AsyncAPI 1.x is not supported; convert the document to 2.6 or 3.0 (the AsyncAPI converter does this); {supported}")
+            } else {
+                supported.to_owned()
+            };
+            Diagnostic::error(
+                Code::VersionUnsupported,
+                format!("unsupported AsyncAPI version {text:?}"),
+            )
+            .with_help(help)
+            .at("/asyncapi", field.span)
+        })
+    }
+}
+
+fn parse(text: &str) -> Option<SpecVersion> {
+    let core = text.split_once('-').map_or(text, |(core, _)| core);
+    let mut parts = core.split('.');
+    let major: u8 = number(parts.next()?)?;
+    let minor: u8 = number(parts.next()?)?;
+    let patch: u8 = number(parts.next()?)?;
+    if parts.next().is_some() {
+        return None;
+    }
+    match (major, minor) {
+        (2, 0..=6) => Some(SpecVersion::V2 { minor, patch }),
+        (3, 0..=1) => Some(SpecVersion::V3 { minor, patch }),
+        _ => None,
+    }
+}
+
+fn number(text: &str) -> Option<u8> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+impl fmt::Display for SpecVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpecVersion::V2 { minor, patch } => write!(f, "2.{minor}.{patch}"),
+            SpecVersion::V3 { minor, patch } => write!(f, "3.{minor}.{patch}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_supported_versions() {
+        assert_eq!(parse("2.0.0"), Some(SpecVersion::V2 { minor: 0, patch: 0 }));
+        assert_eq!(parse("2.6.0"), Some(SpecVersion::V2 { minor: 6, patch: 0 }));
+        assert_eq!(parse("3.0.0"), Some(SpecVersion::V3 { minor: 0, patch: 0 }));
+        assert_eq!(parse("3.1.0"), Some(SpecVersion::V3 { minor: 1, patch: 0 }));
+        assert_eq!(
+            parse("2.0.0-rc2"),
+            Some(SpecVersion::V2 { minor: 0, patch: 0 })
+        );
+    }
+
+    #[test]
+    fn rejects_other_versions() {
+        for text in [
+            "1.2.0", "2.7.0", "3.2.0", "4.0.0", "2.0", "latest", "", "2.0.0.0", "02.x.0",
+        ] {
+            assert_eq!(parse(text), None, "{text:?}");
+        }
+    }
+}
