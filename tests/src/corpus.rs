@@ -1,0 +1,63 @@
+//! Locating the real-world corpus through the `HOOKFORGE_CORPUS` variable.
+//!
+//! The corpus is not part of the repository: CI points the variable at a
+//! copy beside the checkout. Without the variable a suite prints why it did
+//! not run; under `CI=true` it fails instead, so CI never passes on a suite
+//! that ran nothing.
+
+use std::path::{Path, PathBuf};
+
+/// Name of the environment variable that holds the corpus folder.
+pub const CORPUS_VAR: &str = "HOOKFORGE_CORPUS";
+
+/// Returns the corpus folder, or `None` after printing why `suite` did not
+/// run.
+///
+/// A relative value is read against the workspace root first (where CI
+/// runs `cargo test`), then against the current directory (the crate
+/// folder, where cargo starts test binaries).
+///
+/// # Panics
+///
+/// Panics when the variable is unset or names no folder while `CI` is
+/// `true`, and when the variable is set but names no folder, because a
+/// wrong path is a setup mistake that must not pass silently.
+pub fn corpus_dir_or_skip(suite: &str) -> Option<PathBuf> {
+    let in_ci = std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true"));
+    let Some(value) = std::env::var_os(CORPUS_VAR) else {
+        let reason = format!(
+            "{suite}: not run because {CORPUS_VAR} is not set; set it to the corpus folder \
+             (for example {CORPUS_VAR}=../shared/corpus from the workspace root)"
+        );
+        assert!(!in_ci, "{reason}, and CI=true forbids skipping it");
+        println!("{reason}");
+        return None;
+    };
+    let given = PathBuf::from(&value);
+    let found = candidates(&given).into_iter().find(|p| p.join("MANIFEST.tsv").is_file());
+    match found {
+        Some(dir) => Some(dir),
+        None => panic!(
+            "{suite}: {CORPUS_VAR}={} has no MANIFEST.tsv (looked in {})",
+            given.display(),
+            candidates(&given)
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn candidates(given: &Path) -> Vec<PathBuf> {
+    if given.is_absolute() {
+        return vec![given.to_path_buf()];
+    }
+    let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    vec![workspace_root.join(given), given.to_path_buf()]
+}
+
+/// The workspace root, for reading our own fixtures and examples.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
