@@ -8,6 +8,7 @@
 pub mod diagnostic;
 pub mod document;
 pub mod load;
+pub mod model;
 pub mod pointer;
 pub mod reference;
 pub mod source;
@@ -37,6 +38,15 @@ impl Validation {
     /// Whether the document is valid: it was read and has no errors.
     pub fn is_valid(&self) -> bool {
         self.document.is_some() && !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Reads the typed model of the document, when it was loaded and its
+    /// version read; malformed objects are left out of it. Reads the
+    /// document again on each call.
+    pub fn model(&self) -> Option<model::AsyncApi> {
+        let document = self.document.as_ref()?;
+        let version = self.version?;
+        Some(model::read(document, version).0)
     }
 
     /// Whether the root file could not be read at all (missing,
@@ -85,6 +95,8 @@ fn finish(document: Document, mut diagnostics: Vec<Diagnostic>) -> Validation {
         }
     };
     validate::validate(&document, version, &mut diagnostics);
+    let (_, model_diagnostics) = model::read(&document, version);
+    diagnostics.extend(model_diagnostics);
     sort(&mut diagnostics);
     Validation {
         document: Some(document),
