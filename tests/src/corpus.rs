@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use hookforge_codegen::document::LoadOptions;
+
 /// Name of the environment variable that holds the corpus folder.
 pub const CORPUS_VAR: &str = "HOOKFORGE_CORPUS";
 
@@ -34,7 +36,9 @@ pub fn corpus_dir_or_skip(suite: &str) -> Option<PathBuf> {
         return None;
     };
     let given = PathBuf::from(&value);
-    let found = candidates(&given).into_iter().find(|p| p.join("MANIFEST.tsv").is_file());
+    let found = candidates(&given)
+        .into_iter()
+        .find(|p| p.join("MANIFEST.tsv").is_file());
     match found {
         Some(dir) => Some(dir),
         None => panic!(
@@ -60,4 +64,16 @@ fn candidates(given: &Path) -> Vec<PathBuf> {
 /// The workspace root, for reading our own fixtures and examples.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Load options for corpus documents: the defaults, except that `$ref`s
+/// may leave the folder of the root document. Several multi-file sets of
+/// the corpus keep shared parts in a sibling folder (`../common/...`), and
+/// the corpus is trusted input, so the guard against reading files outside
+/// the root folder is off here; its own tests live with the loader.
+pub fn corpus_load_options() -> LoadOptions {
+    LoadOptions {
+        allow_outside_root: true,
+        ..LoadOptions::default()
+    }
 }

@@ -155,7 +155,11 @@ impl Inliner<'_> {
         };
         // The file id only labels spans, which `to_json` drops.
         let parsed = load::parse(&text, file, &Limits::default());
-        match parsed.root.as_ref().and_then(|root| descend(root, &pointer)) {
+        match parsed
+            .root
+            .as_ref()
+            .and_then(|root| descend(root, &pointer))
+        {
             Some(target) => target.to_json(),
             None => written,
         }
@@ -174,7 +178,11 @@ impl Inliner<'_> {
             return true;
         }
         let is_index = !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit());
-        is_index && matches!(parents.last().map(String::as_str), Some("messages" | "servers"))
+        is_index
+            && matches!(
+                parents.last().map(String::as_str),
+                Some("messages" | "servers")
+            )
     }
 }
 

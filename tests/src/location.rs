@@ -90,7 +90,12 @@ pub fn expected_locations(expected_error: &str) -> Vec<ExpectedLocation> {
         regex(&POINTER_PAREN, r"\((?:jsonPointer )?(/[^\s,)]+)"),
     ];
     for pattern in patterns {
-        pointers.extend(pattern.captures_iter(expected_error).filter_map(|c| c.get(1)).map(|m| m.as_str()));
+        pointers.extend(
+            pattern
+                .captures_iter(expected_error)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.as_str()),
+        );
     }
 
     let mut found = Vec::new();
@@ -100,7 +105,12 @@ pub fn expected_locations(expected_error: &str) -> Vec<ExpectedLocation> {
     let dotted = regex(&DOTTED, r"\b(?:at|and) ([A-Za-z_][\w$-]*(?:\.[\w$-]+)+)");
     for capture in dotted.captures_iter(expected_error) {
         if let Some(path) = capture.get(1) {
-            push(&mut found, path.as_str(), path.as_str().replace('.', "/"), true);
+            push(
+                &mut found,
+                path.as_str(),
+                path.as_str().replace('.', "/"),
+                true,
+            );
         }
     }
     let tags = regex(&TAGS, r#""(\S+/tags) contains duplicate"#);
@@ -133,7 +143,10 @@ mod tests {
     use super::*;
 
     fn written(text: &str) -> Vec<String> {
-        expected_locations(text).into_iter().map(|l| l.written).collect()
+        expected_locations(text)
+            .into_iter()
+            .map(|l| l.written)
+            .collect()
     }
 
     #[test]
@@ -141,7 +154,10 @@ mod tests {
         let text = "2 diagnostics at channels.myChannel.publish.message.payload and components.messages.m.payload";
         assert_eq!(
             written(text),
-            ["channels.myChannel.publish.message.payload", "components.messages.m.payload"]
+            [
+                "channels.myChannel.publish.message.payload",
+                "components.messages.m.payload"
+            ]
         );
     }
 
@@ -150,7 +166,12 @@ mod tests {
         let text = r#"refs[0].jsonPointer=/channels/c/publish/message/$ref (line 9); "/ should NOT have" (/test), "/info should have required property 'title'" (/info/test, line 3)"#;
         assert_eq!(
             written(text),
-            ["/channels/c/publish/message/$ref", "/info", "/test", "/info/test"]
+            [
+                "/channels/c/publish/message/$ref",
+                "/info",
+                "/test",
+                "/info/test"
+            ]
         );
     }
 
@@ -162,11 +183,14 @@ mod tests {
 
     #[test]
     fn relative_tag_paths_match_under_channels_or_components() {
-        let channel = &expected_locations(r#""/user/signedup/subscribe/tags contains duplicate tag names""#)[0];
+        let channel =
+            &expected_locations(r#""/user/signedup/subscribe/tags contains duplicate tag names""#)
+                [0];
         assert!(!channel.anchored);
         assert!(channel.matches("/channels/~1user~1signedup/subscribe/tags/1"));
         assert!(!channel.matches("/channels/other/subscribe/tags/1"));
-        let trait_tags = &expected_locations(r#""messageTraits/t/tags contains duplicate tag names""#)[0];
+        let trait_tags =
+            &expected_locations(r#""messageTraits/t/tags contains duplicate tag names""#)[0];
         assert!(trait_tags.matches("/components/messageTraits/t/tags"));
     }
 

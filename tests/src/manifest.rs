@@ -111,7 +111,12 @@ pub fn parse(text: &str) -> Result<Vec<Row>, String> {
             "invalid" => Validity::Invalid,
             "unknown" => Validity::Unknown,
             "n/a" => Validity::NotApplicable,
-            other => return Err(format!("manifest line {}: unknown validity {other:?}", index + 2)),
+            other => {
+                return Err(format!(
+                    "manifest line {}: unknown validity {other:?}",
+                    index + 2
+                ))
+            }
         };
         rows.push(Row {
             local_path: fields[local_path].clone(),

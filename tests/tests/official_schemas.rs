@@ -18,10 +18,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use hookforge_codegen::diagnostic::{Code, Diagnostic};
-use hookforge_codegen::document::LoadOptions;
 use hookforge_codegen::validate_file;
 use hookforge_codegen::version::SpecVersion;
-use hookforge_tests::corpus::{corpus_dir_or_skip, workspace_root};
+use hookforge_tests::corpus::{corpus_dir_or_skip, corpus_load_options, workspace_root};
 use hookforge_tests::inline::inline_document;
 use hookforge_tests::manifest;
 use jsonschema::error::ValidationErrorKind;
@@ -109,7 +108,7 @@ fn is_lenient_uri_reference(text: &str) -> bool {
 /// Validates `path` both ways, or returns `None` for a file that is not a
 /// supported AsyncAPI document (no version, 1.x, unreadable).
 fn compare(path: &Path, name: String, schemas: &mut OfficialSchemas) -> Option<Comparison> {
-    let validation = validate_file(path, LoadOptions::default());
+    let validation = validate_file(path, corpus_load_options());
     let version = validation.version?;
     let document = validation.document.as_ref()?;
     let our_errors = validation
@@ -166,7 +165,10 @@ fn show_official(error: &ValidationError<'_>) -> String {
     )
 }
 
-fn collect_leaves<'e, 'i>(error: &'e ValidationError<'i>, leaves: &mut Vec<&'e ValidationError<'i>>) {
+fn collect_leaves<'e, 'i>(
+    error: &'e ValidationError<'i>,
+    leaves: &mut Vec<&'e ValidationError<'i>>,
+) {
     match error.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             for error in context.iter().flatten() {
@@ -245,11 +247,18 @@ fn structural_verdicts_match_official_schemas() {
     let mut inputs: Vec<(PathBuf, String)> = Vec::new();
     let rows = manifest::read(&corpus).unwrap_or_else(|e| panic!("{e}"));
     for row in rows.iter().filter(|r| r.is_document()) {
-        inputs.push((corpus.join(&row.local_path), format!("corpus:{}", row.local_path)));
+        inputs.push((
+            corpus.join(&row.local_path),
+            format!("corpus:{}", row.local_path),
+        ));
     }
     for folder in ["codegen/tests/fixtures", "examples"] {
         for path in document_files(&repo.join(folder)) {
-            let relative = path.strip_prefix(&repo).unwrap_or(&path).display().to_string();
+            let relative = path
+                .strip_prefix(&repo)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             inputs.push((path, format!("repo:{relative}")));
         }
     }
