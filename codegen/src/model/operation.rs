@@ -70,6 +70,9 @@ pub struct Reply {
     pub channel: Option<String>,
     /// Keys, in the reply channel's `messages`, of the reply messages. A
     /// reply without `messages` lists every message of its channel.
+    ///
+    /// NOTE: a reply without `channel` has no channel to key its messages
+    /// in, so this list is empty even when the reply names messages.
     pub messages: Vec<String>,
     /// `x-` extensions.
     pub extensions: Extensions,

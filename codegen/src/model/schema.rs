@@ -18,8 +18,10 @@ pub struct SchemaRef {
     /// File the schema is written in.
     pub file: FileId,
     /// Pointer to the schema inside `file`, after following `$ref`s and
-    /// unwrapping a Multi Format Schema Object. When [`SchemaRef::merged`]
-    /// is set, this names the field the traits were merged into instead.
+    /// unwrapping a Multi Format Schema Object. A schema in another format
+    /// whose `$ref` does not resolve (it names an `.avsc` or `.proto` file)
+    /// stays at that `$ref`. When [`SchemaRef::merged`] is set, this names
+    /// the field the traits were merged into instead.
     pub pointer: JsonPointer,
     /// The `schemaFormat` media type that applies, or `None` for the
     /// default: the AsyncAPI schema of the document's version.
@@ -76,6 +78,10 @@ impl Reader<'_> {
     /// `schema`) is unwrapped. A format other than JSON Schema gets one
     /// warning per schema location (when `role` is given), and the handle
     /// is still returned so the generator can reject it with context.
+    ///
+    /// Returns `None` when a JSON Schema's `$ref` does not resolve. A
+    /// `$ref` in another format may name a file the loader does not read
+    /// (an Avro `.avsc`, a `.proto`), so such a handle stays at the `$ref`.
     pub(crate) fn schema(
         &self,
         located: Located<'_>,
@@ -83,16 +89,26 @@ impl Reader<'_> {
         role: Option<SchemaRole>,
     ) -> Option<SchemaRef> {
         let written = located.clone();
-        let located = self.follow(located)?;
-        let (format, schema) = match self.multi_format(&located) {
-            Some((format, inner)) => (Some(format), self.follow(inner)?),
-            None => (message_format.map(str::to_owned), located),
+        let followed = self.follow(located.clone());
+        let (format, schema) = match followed.as_ref().and_then(|l| self.multi_format(l)) {
+            Some((format, inner)) => (Some(format), inner),
+            None => (
+                message_format.map(str::to_owned),
+                followed.unwrap_or(located),
+            ),
         };
-        if let (Some(format), Some(role)) = (&format, role) {
-            if !is_json_schema_format(format) {
-                self.report_format(&written, format, role);
-            }
+        let foreign = format
+            .as_deref()
+            .is_some_and(|format| !is_json_schema_format(format));
+        if let (true, Some(format), Some(role)) = (foreign, &format, role) {
+            self.report_format(&written, format, role);
         }
+        let schema = match self.follow(schema.clone()) {
+            Some(schema) => schema,
+            None if foreign => schema,
+            None => return None,
+        };
+
         let in_document = self.node_at(schema.file, &schema.pointer);
         let unchanged =
             in_document.is_some_and(|node| std::ptr::eq(node, schema.node) || node == schema.node);

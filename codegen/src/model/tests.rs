@@ -377,6 +377,38 @@ operations:
     assert_eq!(nats.queue.as_deref(), Some("workers"));
 }
 
+#[test]
+fn v2_operation_traits_override_operation() {
+    let text = r#"
+asyncapi: 2.6.0
+info: {title: t, version: '1'}
+channels:
+  jobs:
+    publish:
+      summary: own
+      traits:
+        - {$ref: '#/components/operationTraits/worker'}
+      message: {payload: {type: string}}
+components:
+  operationTraits:
+    worker:
+      operationId: consumeJob
+      summary: from trait
+      bindings: {amqp: {ack: true}}
+"#;
+    let (api, _, _) = read_text(text);
+    let operation = &api.operations["consumeJob"];
+    assert_eq!(operation.action, Action::Receive);
+    assert_eq!(operation.summary.as_deref(), Some("from trait"));
+    let amqp = operation
+        .bindings
+        .amqp
+        .as_ref()
+        .expect("amqp binding from trait");
+    assert_eq!(amqp.ack, Some(true));
+    assert_eq!(operation.messages, ["consumeJobMessage"]);
+}
+
 const V3_REPLY: &str = r#"
 asyncapi: 3.0.0
 info: {title: t, version: '1'}
@@ -748,6 +780,37 @@ channels:
         .as_ref()
         .expect("payload kept");
     assert!(json_payload.is_json_schema());
+}
+
+#[test]
+fn foreign_schema_file_ref_still_warns() {
+    let text = r#"
+asyncapi: 3.0.0
+info: {title: t, version: '1'}
+channels:
+  users:
+    address: users
+    messages:
+      signedUp:
+        payload:
+          schemaFormat: application/vnd.apache.avro+json;version=1.9.0
+          schema: {$ref: 'user.avsc'}
+"#;
+    let (api, diagnostics, _) = read_text(text);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, Code::UnsupportedSchemaFormat);
+    assert_eq!(
+        diagnostics[0].pointer,
+        "/channels/users/messages/signedUp/payload"
+    );
+    let payload = api.channels["users"].messages["signedUp"]
+        .payload
+        .as_ref()
+        .expect("the handle stays at the $ref");
+    assert_eq!(
+        payload.pointer.to_string(),
+        "/channels/users/messages/signedUp/payload/schema"
+    );
 }
 
 #[test]
