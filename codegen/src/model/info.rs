@@ -83,12 +83,11 @@ impl Reader<'_> {
         let Some(info) = self.object_field(root, "info") else {
             return Info::default();
         };
-        let mut tags = self.tags(&info, "tags");
-        let mut external_docs = self.external_docs(&info, "externalDocs");
-        if self.version.is_v2() {
-            tags = self.tags(root, "tags");
-            external_docs = self.external_docs(root, "externalDocs");
-        }
+        // 2.x keeps tags and external docs at the root; 3.0 moved them into
+        // the Info Object.
+        let holder = if self.version.is_v2() { root } else { &info };
+        let tags = self.tags(holder, "tags");
+        let external_docs = self.external_docs(holder, "externalDocs");
         Info {
             title: info.string("title").unwrap_or_default(),
             version: info.string("version").unwrap_or_default(),
