@@ -65,6 +65,8 @@ enum Kind {
     Operation,
     OperationTrait,
     Message,
+    /// A 2.x `message: {oneOf: [...]}` list, which is not listed itself.
+    MessageAlternatives,
     MessageTrait,
     Reply,
 }
@@ -156,7 +158,7 @@ impl<'d> Collector<'d> {
             Kind::Server => &mut self.inventory.servers,
             Kind::Operation => &mut self.inventory.operations,
             Kind::OperationTrait => &mut self.inventory.operation_traits,
-            Kind::Message => &mut self.inventory.messages,
+            Kind::Message | Kind::MessageAlternatives => &mut self.inventory.messages,
             Kind::MessageTrait => &mut self.inventory.message_traits,
             Kind::Reply => &mut self.inventory.replies,
         };
@@ -262,12 +264,15 @@ impl<'d> Collector<'d> {
         // message itself.
         if message.node.get("payload").is_none() {
             if let Some(list) = child(&message, "oneOf") {
-                if list.node.as_sequence().is_some() {
+                // The set guards against a `oneOf` that lists itself.
+                if list.node.as_sequence().is_some()
+                    && self.seen.insert((Kind::MessageAlternatives, identity(&list)))
+                {
                     for alternative in items(&list) {
                         self.message(&alternative);
                     }
-                    return;
                 }
+                return;
             }
         }
         let Some(message) = self.add(Kind::Message, &message) else {

@@ -87,3 +87,93 @@ mod test_support {
         assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::diagnostics;
+    use crate::diagnostic::Code;
+
+    /// Codes only the semantic rules produce.
+    const SEMANTIC: &[Code] = &[
+        Code::DuplicateOperationId,
+        Code::DuplicateMessageId,
+        Code::DuplicateTag,
+        Code::ParameterUndeclared,
+        Code::ParameterUnused,
+        Code::OperationMessageNotInChannel,
+        Code::ReplyInconsistent,
+        Code::ServerVariableUndefined,
+        Code::SecuritySchemeUndefined,
+        Code::ExampleMismatch,
+        Code::UndefinedName,
+    ];
+
+    fn semantic_codes(text: &str) -> Vec<Code> {
+        diagnostics(text)
+            .into_iter()
+            .map(|d| d.code)
+            .filter(|code| SEMANTIC.contains(code))
+            .collect()
+    }
+
+    #[test]
+    fn malformed_v2_shapes_are_skipped() {
+        let text = r"asyncapi: 2.6.0
+info: {title: t, version: '1'}
+tags: {name: x}
+servers:
+  a: 5
+  b: {url: [1], variables: [x], security: [1, x]}
+channels:
+  c/{p}:
+    parameters: [p]
+    servers: {x: y}
+    publish:
+      operationId: [1]
+      traits: 7
+      message:
+        oneOf: [1, {$ref: '#/channels/c~1{p}/publish/message'}, {examples: 3, payload: {type: 9}}]
+  d: null
+components: [1]
+";
+        let codes = semantic_codes(text);
+        // The address parameter is undeclared: `parameters` is not a map.
+        assert_eq!(codes, [Code::ParameterUndeclared]);
+    }
+
+    #[test]
+    fn malformed_v3_shapes_are_skipped() {
+        let text = r"asyncapi: 3.0.0
+info: {title: t, version: '1', tags: 3}
+servers: [1]
+channels:
+  a: {address: 7, messages: [1], parameters: x}
+  b: 1
+operations:
+  o: {channel: 5, messages: {x: 1}, reply: {channel: {$ref: '#/nowhere'}, messages: 1, address: 2}}
+  p: [1]
+components:
+  messages:
+    m: {payload: {schemaFormat: 3, schema: 1}, examples: [1, {payload: 2}], headers: 5}
+";
+        assert!(semantic_codes(text).is_empty());
+    }
+
+    #[test]
+    fn self_referencing_message_list_ends() {
+        let text = r"asyncapi: 2.4.0
+info: {title: t, version: '1'}
+channels:
+  a:
+    publish:
+      message: {$ref: '#/components/messages/loop'}
+components:
+  messages:
+    loop:
+      oneOf:
+        - $ref: '#/components/messages/loop'
+        - {messageId: x, payload: {type: string}}
+";
+        assert!(semantic_codes(text).is_empty());
+    }
+}

@@ -1,7 +1,7 @@
 //! Names the specification restricts beyond what its JSON Schemas check:
 //! 2.x component keys and parameter names (the structural rules check the
 //! 3.x ones), server names, 2.x channel `servers`, and channel addresses
-//! without query or fragment.
+//! without a query.
 
 use std::collections::HashSet;
 
@@ -12,7 +12,7 @@ use crate::document::Target;
 
 /// Reports 2.x component keys, server names and 2.x parameter names with
 /// characters the specification does not allow, 2.x channel `servers`
-/// naming no server, and channel addresses with a query or fragment.
+/// naming no server, and channel addresses with a query.
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let document = context.document;
     let root = root(document);
@@ -54,19 +54,21 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(address) = &channel.address {
-            if let Some(found) = address.text.find(['?', '#']) {
-                let part = if address.text[found..].starts_with('?') {
-                    "query"
-                } else {
-                    "fragment"
-                };
+            // Only a query is rejected: `#` is MQTT's multi-level wildcard
+            // in topic addresses, not a URI fragment.
+            if let Some((_, query)) = address.text.split_once('?') {
                 out.push(
                     Diagnostic::error(
                         Code::InvalidValue,
-                        format!("channel address {:?} contains a {part}", address.text),
+                        format!(
+                            "channel address {:?} contains the query {query:?}",
+                            address.text
+                        ),
                     )
                     .at(address.pointer.clone(), address.span)
-                    .with_help("remove it from the address; describe query parameters with protocol bindings instead"),
+                    .with_help(
+                        "remove the query from the address; describe query parameters with protocol bindings instead",
+                    ),
                 );
             }
         }
@@ -211,7 +213,18 @@ channels:
         let found = with_code(text, Code::InvalidValue);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].pointer, "/channels/~1user~1signedup?foo=1");
-        assert!(found[0].message.contains("query"), "{}", found[0].message);
+        assert!(found[0].message.contains("\"foo=1\""), "{}", found[0].message);
+    }
+
+    #[test]
+    fn mqtt_wildcard_is_not_a_fragment() {
+        let text = r"asyncapi: 3.0.0
+info: {title: t, version: '1'}
+channels:
+  all:
+    address: sensors/#
+";
+        assert!(with_code(text, Code::InvalidValue).is_empty());
     }
 
     #[test]
