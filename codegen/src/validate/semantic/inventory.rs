@@ -266,7 +266,9 @@ impl<'d> Collector<'d> {
             if let Some(list) = child(&message, "oneOf") {
                 // The set guards against a `oneOf` that lists itself.
                 if list.node.as_sequence().is_some()
-                    && self.seen.insert((Kind::MessageAlternatives, identity(&list)))
+                    && self
+                        .seen
+                        .insert((Kind::MessageAlternatives, identity(&list)))
                 {
                     for alternative in items(&list) {
                         self.message(&alternative);

@@ -14,6 +14,7 @@ mod inventory;
 mod names;
 mod operation_messages;
 mod parameters;
+mod placement;
 mod schemas;
 mod security;
 mod server_variables;
@@ -44,6 +45,7 @@ pub(crate) fn check(document: &Document, version: SpecVersion, out: &mut Vec<Dia
     names::check(&context, out);
     parameters::check(&context, out);
     operation_messages::check(&context, out);
+    placement::check(&context, out);
     server_variables::check(&context, out);
     security::check(&context, out);
     discriminator::check(&context, out);

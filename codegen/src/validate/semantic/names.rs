@@ -20,8 +20,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let components = field(document, &root, "components").filter(|_| context.version.is_v2());
     if let Some(components) = components {
         for kind in entries(&components) {
-            // `components` keys name kinds; their entries are the names.
-            for component in entries(&follow_or(&kind.value, document)) {
+            // The keys of `components` name kinds, and each kind's keys are the
+            // component names.
+            for component in field_entries(document, &components, kind.name) {
                 check_name(
                     &component,
                     is_component_name,
@@ -78,10 +79,6 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn follow_or<'d>(target: &Target<'d>, document: &'d crate::document::Document) -> Target<'d> {
-    super::walk::follow(document, target).unwrap_or_else(|| target.clone())
-}
-
 fn check_name(
     named: &Named<'_>,
     is_allowed: fn(&str) -> bool,
@@ -113,7 +110,8 @@ fn is_component_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
-/// `^[A-Za-z0-9_\-]+$`, the pattern for 2.x server and parameter names.
+/// `^[A-Za-z0-9_\-]+$`, the pattern for server names and 2.x parameter
+/// names.
 fn is_identifier(name: &str) -> bool {
     !name.is_empty()
         && name
@@ -213,7 +211,11 @@ channels:
         let found = with_code(text, Code::InvalidValue);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].pointer, "/channels/~1user~1signedup?foo=1");
-        assert!(found[0].message.contains("\"foo=1\""), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("\"foo=1\""),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
