@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod pointer;
 pub mod reference;
+pub mod render;
 pub mod source;
 pub mod tree;
 pub mod validate;

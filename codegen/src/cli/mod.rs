@@ -1,0 +1,41 @@
+//! Command-line parsing and dispatch for the `hookforge` binary.
+//!
+//! Exit codes: 0 when every file is valid (warnings allowed), 1 when any
+//! file is invalid, 2 on a usage error or when a file cannot be read.
+
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Tools for AsyncAPI documents.
+#[derive(Debug, Parser)]
+#[command(name = "hookforge", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The exit codes, shown under `hookforge validate --help`.
+const EXIT_STATUS: &str = "Exit status:
+  0  every file is valid (warnings allowed unless --deny-warnings)
+  1  a file is invalid
+  2  a usage error, or a file could not be read";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check AsyncAPI 2.0-2.6 and 3.0-3.1 documents and report every
+    /// problem with its location.
+    #[command(after_help = EXIT_STATUS)]
+    Validate(validate::ValidateArgs),
+}
+
+/// Parses the command line and runs the requested command. Usage errors
+/// print clap's message and exit with code 2.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+    }
+}

@@ -1,0 +1,381 @@
+//! `hookforge validate`: load, check and report on AsyncAPI documents.
+
+use std::env;
+use std::fmt;
+use std::fs;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use hookforge_codegen::document::LoadOptions;
+use hookforge_codegen::load::Limits;
+use hookforge_codegen::render::{human, json, Style};
+use hookforge_codegen::source::SourceMap;
+use hookforge_codegen::{validate_file, Validation};
+
+/// Options of `hookforge validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// AsyncAPI documents to check, in YAML or JSON.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+
+    /// Output format: `human` for people, `json` for one JSON document on
+    /// stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Follow `$ref`s to files outside the folder of the root document.
+    #[arg(long)]
+    allow_outside_root: bool,
+
+    /// Read `$ref`s whose URL starts with URL from the local folder DIR
+    /// instead; the rest of the URL is a path inside DIR. Repeatable.
+    /// Nothing is fetched over the network.
+    #[arg(long = "remote-mirror", value_name = "URL=DIR", value_parser = parse_mirror)]
+    remote_mirrors: Vec<(String, PathBuf)>,
+
+    /// Maximum size of one file, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    max_file_bytes: u64,
+
+    /// Maximum nesting depth of mappings and sequences in one file.
+    #[arg(long, value_name = "LEVELS", default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+
+    /// Maximum number of nodes in one file, counting each copy that a YAML
+    /// alias makes.
+    #[arg(long, value_name = "NODES", default_value_t = Limits::default().max_nodes)]
+    max_nodes: usize,
+
+    /// Maximum number of files in one document, the root included.
+    #[arg(long, value_name = "FILES", default_value_t = Limits::default().max_files)]
+    max_files: usize,
+
+    /// Print errors only: no warnings, and no verdict lines for valid
+    /// files. With `--format json`, warnings are left out of the output.
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// Exit with code 1 when any file has a warning, too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// Output format of `hookforge validate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Diagnostics with source snippets, like rustc.
+    Human,
+    /// One JSON document with every file and diagnostic.
+    Json,
+}
+
+impl ValidateArgs {
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            limits: Limits {
+                max_file_bytes: self.max_file_bytes,
+                max_depth: self.max_depth,
+                max_nodes: self.max_nodes,
+                max_files: self.max_files,
+            },
+            allow_outside_root: self.allow_outside_root,
+            remote_mirrors: self.remote_mirrors.clone(),
+        }
+    }
+}
+
+/// The outcome for one file, or the worst outcome of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    Valid,
+    Invalid,
+    Unreadable,
+}
+
+impl Verdict {
+    fn of(validation: &Validation, deny_warnings: bool) -> Verdict {
+        if validation.is_io_failure() {
+            Verdict::Unreadable
+        } else if !validation.is_valid() || (deny_warnings && !validation.diagnostics.is_empty()) {
+            Verdict::Invalid
+        } else {
+            Verdict::Valid
+        }
+    }
+
+    fn exit_code(self) -> ExitCode {
+        match self {
+            Verdict::Valid => ExitCode::SUCCESS,
+            Verdict::Invalid => ExitCode::from(1),
+            Verdict::Unreadable => ExitCode::from(2),
+        }
+    }
+}
+
+/// Validates every file and prints the report. Returns exit code 2 when a
+/// file cannot be read (or stdout cannot be written), otherwise 1 when a
+/// file is invalid, otherwise 0.
+pub fn run(args: &ValidateArgs) -> ExitCode {
+    let options = args.load_options();
+    let style = Style {
+        color: io::stdout().is_terminal() && !no_color_requested(),
+    };
+    let mut stdout = io::stdout().lock();
+    let result = match args.format {
+        Format::Human => report_human(args, &options, style, &mut stdout),
+        Format::Json => report_json(args, &options, &mut stdout),
+    };
+    match result.and_then(|verdict| stdout.flush().map(|()| verdict)) {
+        Ok(verdict) => verdict.exit_code(),
+        Err(error) => {
+            if error.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("hookforge: failed to write the report to stdout: {error}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn report_human(
+    args: &ValidateArgs,
+    options: &LoadOptions,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<Verdict> {
+    let mut totals = Totals::default();
+    for path in &args.files {
+        let validation = validate_file(path, options.clone());
+        let verdict = Verdict::of(&validation, args.deny_warnings);
+        totals.add(verdict);
+        let text = render_file(args, path, &validation, verdict, style);
+        out.write_all(text.as_bytes())?;
+    }
+    if args.files.len() > 1 && !args.quiet {
+        writeln!(out, "{totals}")?;
+    }
+    Ok(totals.worst())
+}
+
+/// Renders the diagnostics and the verdict line of one file.
+fn render_file(
+    args: &ValidateArgs,
+    path: &Path,
+    validation: &Validation,
+    verdict: Verdict,
+    style: Style,
+) -> String {
+    let fallback;
+    let sources = match &validation.document {
+        Some(document) => &document.sources,
+        None => {
+            fallback = root_sources(path, args.max_file_bytes);
+            &fallback
+        }
+    };
+
+    let mut text = String::new();
+    for diagnostic in &validation.diagnostics {
+        if args.quiet && !diagnostic.is_error() {
+            continue;
+        }
+        text.push_str(&human::diagnostic_to_string(
+            diagnostic, sources, path, style,
+        ));
+    }
+
+    if args.quiet && verdict == Verdict::Valid {
+        return text;
+    }
+    let summary = human::summary_to_string(path, validation, style);
+    if verdict == Verdict::Invalid && validation.is_valid() {
+        // Only `--deny-warnings` fails a valid document.
+        text.push_str(summary.trim_end());
+        text.push_str(" (failed by --deny-warnings)\n");
+    } else {
+        text.push_str(&summary);
+    }
+    text
+}
+
+/// How many files of a run ended with each verdict.
+#[derive(Debug, Default)]
+struct Totals {
+    valid: usize,
+    invalid: usize,
+    unreadable: usize,
+}
+
+impl Totals {
+    fn add(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::Valid => self.valid += 1,
+            Verdict::Invalid => self.invalid += 1,
+            Verdict::Unreadable => self.unreadable += 1,
+        }
+    }
+
+    fn worst(&self) -> Verdict {
+        if self.unreadable > 0 {
+            Verdict::Unreadable
+        } else if self.invalid > 0 {
+            Verdict::Invalid
+        } else {
+            Verdict::Valid
+        }
+    }
+}
+
+/// The last line of a run over several files, such as
+/// `3 files: 2 valid, 1 invalid`.
+impl fmt::Display for Totals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let all = self.valid + self.invalid + self.unreadable;
+        let files = human::plural(all, "file");
+        write!(f, "{files}: {} valid, {} invalid", self.valid, self.invalid)?;
+        if self.unreadable > 0 {
+            write!(f, ", {} not read", self.unreadable)?;
+        }
+        Ok(())
+    }
+}
+
+fn report_json(
+    args: &ValidateArgs,
+    options: &LoadOptions,
+    out: &mut dyn Write,
+) -> io::Result<Verdict> {
+    let mut totals = Totals::default();
+    let mut files = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let validation = validate_file(path, options.clone());
+        totals.add(Verdict::of(&validation, args.deny_warnings));
+        let fallback;
+        let sources = match &validation.document {
+            Some(document) => &document.sources,
+            None => {
+                fallback = SourceMap::default();
+                &fallback
+            }
+        };
+        files.push(json::file_report(path, &validation, sources, !args.quiet));
+    }
+    let report = json::run_report(files);
+    serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::from)?;
+    writeln!(out)?;
+    Ok(totals.worst())
+}
+
+/// Returns a source map with only the root file, for showing snippets of
+/// syntax errors in a file that failed to parse. The map is empty when the
+/// file is over `max_file_bytes` or cannot be read as UTF-8 text.
+fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
+    let mut sources = SourceMap::default();
+    let within_limit = fs::metadata(path).is_ok_and(|meta| meta.len() <= max_file_bytes);
+    if !within_limit {
+        return sources;
+    }
+    if let Ok(text) = fs::read_to_string(path) {
+        sources.add(path.to_path_buf(), text);
+    }
+    sources
+}
+
+/// Whether the `NO_COLOR` convention (no-color.org) requests plain output,
+/// which it does when the variable is set to a non-empty value.
+fn no_color_requested() -> bool {
+    env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
+}
+
+/// Parses `URL=DIR` for `--remote-mirror`. The URL must be `http://` or
+/// `https://` and DIR an existing folder, which is made absolute so it
+/// matches the absolute paths references resolve to.
+fn parse_mirror(text: &str) -> Result<(String, PathBuf), String> {
+    let Some((url, dir)) = text.split_once('=') else {
+        return Err(format!(
+            "expected URL=DIR, such as https://example.com/schemas/=./mirror, found {text:?}"
+        ));
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!(
+            "the URL prefix must start with http:// or https://, found {url:?} (the form is URL=DIR)"
+        ));
+    }
+    if dir.is_empty() {
+        return Err(format!("no folder given after '=' for {url:?}"));
+    }
+    let dir = PathBuf::from(dir);
+    if !dir.is_dir() {
+        return Err(format!(
+            "the mirror folder {} does not exist or is not a folder",
+            dir.display()
+        ));
+    }
+    let absolute = std::path::absolute(&dir)
+        .map_err(|e| format!("cannot make {} absolute: {e}", dir.display()))?;
+    Ok((url.to_owned(), absolute))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mirror_splits_at_first_equals_sign() {
+        let dir = env::temp_dir();
+        let text = format!("https://example.com/a/={}", dir.display());
+        let (url, parsed) = parse_mirror(&text).expect("valid mirror");
+        assert_eq!(url, "https://example.com/a/");
+        assert!(parsed.is_absolute());
+    }
+
+    #[test]
+    fn mirror_without_equals_sign_is_rejected() {
+        let error = parse_mirror("https://example.com/a/").expect_err("no DIR");
+        assert!(error.contains("URL=DIR"), "{error}");
+    }
+
+    #[test]
+    fn mirror_with_swapped_parts_is_rejected() {
+        let error = parse_mirror("./mirror=https://example.com/").expect_err("not a URL");
+        assert!(error.contains("http://"), "{error}");
+    }
+
+    #[test]
+    fn mirror_with_missing_folder_is_rejected() {
+        let error = parse_mirror("https://example.com/=/no/such/folder/hookforge")
+            .expect_err("missing folder");
+        assert!(error.contains("does not exist"), "{error}");
+    }
+
+    #[test]
+    fn totals_mention_unread_files_only_when_present() {
+        let mut totals = Totals::default();
+        for verdict in [Verdict::Valid, Verdict::Valid, Verdict::Invalid] {
+            totals.add(verdict);
+        }
+        assert_eq!(totals.to_string(), "3 files: 2 valid, 1 invalid");
+        let mut unread = Totals::default();
+        unread.add(Verdict::Unreadable);
+        assert_eq!(unread.to_string(), "1 file: 0 valid, 0 invalid, 1 not read");
+    }
+
+    #[test]
+    fn unreadable_file_is_worst_verdict() {
+        let mut totals = Totals::default();
+        for verdict in [Verdict::Unreadable, Verdict::Invalid, Verdict::Valid] {
+            totals.add(verdict);
+        }
+        assert_eq!(totals.worst(), Verdict::Unreadable);
+    }
+
+    #[test]
+    fn invalid_file_beats_valid_file() {
+        let mut totals = Totals::default();
+        totals.add(Verdict::Valid);
+        totals.add(Verdict::Invalid);
+        assert_eq!(totals.worst(), Verdict::Invalid);
+    }
+}

@@ -1,0 +1,74 @@
+//! Machine-readable output: one JSON document for a whole run.
+//!
+//! The shape, whose field names are stable:
+//!
+//! ```json
+//! {"files": [{"path": "api.yaml", "valid": false, "version": "3.0.0",
+//!   "diagnostics": [{"severity": "error", "code": "ref-unresolved",
+//!     "message": "...", "help": null, "pointer": "/channels/a",
+//!     "file": "api.yaml", "line": 4, "column": 7,
+//!     "end_line": 4, "end_column": 30}]}]}
+//! ```
+//!
+//! Lines and columns start at 1 and columns count characters; the end is
+//! exclusive. `help`, `line`, `column`, `end_line` and `end_column` are
+//! `null` when absent, and `version` is `null` when the `asyncapi` field
+//! was not read.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::source_file;
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceMap;
+use crate::Validation;
+
+/// Builds the report of one file. `path` is the file as named on the
+/// command line; `sources` maps each span to the path of its file.
+/// Warnings are left out when `include_warnings` is false.
+pub fn file_report(
+    path: &Path,
+    validation: &Validation,
+    sources: &SourceMap,
+    include_warnings: bool,
+) -> Value {
+    let diagnostics: Vec<Value> = validation
+        .diagnostics
+        .iter()
+        .filter(|d| include_warnings || d.is_error())
+        .map(|d| diagnostic(d, sources, path))
+        .collect();
+    json!({
+        "path": path.display().to_string(),
+        "valid": validation.is_valid(),
+        "version": validation.version.map(|v| v.to_string()),
+        "diagnostics": diagnostics,
+    })
+}
+
+/// Wraps per-file reports into the document printed for a run.
+pub fn run_report(files: Vec<Value>) -> Value {
+    json!({ "files": files })
+}
+
+/// Builds the object for one diagnostic. `file` is the path of the file the
+/// span is in, or `root_path` when the diagnostic has no span.
+pub fn diagnostic(diagnostic: &Diagnostic, sources: &SourceMap, root_path: &Path) -> Value {
+    let span = diagnostic.span;
+    let file = span
+        .and_then(|s| source_file(sources, s.file))
+        .map_or(root_path, |f| f.path.as_path());
+    json!({
+        "severity": diagnostic.severity.as_str(),
+        "code": diagnostic.code.as_str(),
+        "message": diagnostic.message,
+        "help": diagnostic.help,
+        "pointer": diagnostic.pointer,
+        "file": file.display().to_string(),
+        "line": span.map(|s| s.start.line),
+        "column": span.map(|s| s.start.column),
+        "end_line": span.map(|s| s.end.line),
+        "end_column": span.map(|s| s.end.column),
+    })
+}
