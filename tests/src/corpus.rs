@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use hookforge_codegen::document::LoadOptions;
 
-/// Name of the environment variable that holds the corpus folder.
+/// Name of the environment variable that names the corpus folder.
 pub const CORPUS_VAR: &str = "HOOKFORGE_CORPUS";
 
 /// Returns the corpus folder, or `None` after printing why `suite` did not

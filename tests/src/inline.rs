@@ -198,3 +198,81 @@ fn descend<'n>(node: &'n Node, pointer: &JsonPointer) -> Option<&'n Node> {
     }
     Some(current)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use hookforge_codegen::document::LoadOptions;
+    use serde_json::json;
+
+    use super::*;
+
+    fn inline(text: &str, v3: bool) -> serde_json::Value {
+        let (document, diagnostics) =
+            Document::from_text(Path::new("inline-test.yaml"), text, LoadOptions::default());
+        let document = document.unwrap_or_else(|| panic!("test YAML must parse: {diagnostics:?}"));
+        inline_document(&document, v3, 10_000).expect("small document fits the budget")
+    }
+
+    #[test]
+    fn local_reference_is_replaced_by_target() {
+        let value = inline("a: {$ref: '#/b'}\nb: {type: string}\n", false);
+        assert_eq!(value["a"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn cycle_keeps_inner_reference() {
+        let value = inline(
+            "root: {$ref: '#/node'}\nnode: {next: {$ref: '#/node'}}\n",
+            false,
+        );
+        assert_eq!(value["root"], json!({"next": {"$ref": "#/node"}}));
+    }
+
+    #[test]
+    fn data_keys_are_copied_as_written() {
+        let value = inline("examples: [{$ref: '#/b'}]\nb: 1\n", false);
+        assert_eq!(value["examples"], json!([{"$ref": "#/b"}]));
+    }
+
+    #[test]
+    fn v3_reference_positions_keep_reference() {
+        let text = "operations:\n  op:\n    channel: {$ref: '#/channels/c'}\n    \
+                    messages: [{$ref: '#/channels/c/messages/m'}]\n\
+                    channels:\n  c:\n    servers: [{$ref: '#/servers/s'}]\n    messages: {m: {name: m}}\n\
+                    servers:\n  s: {host: h, protocol: p}\n";
+        let v3 = inline(text, true);
+        assert_eq!(
+            v3["operations"]["op"]["channel"],
+            json!({"$ref": "#/channels/c"})
+        );
+        assert_eq!(
+            v3["operations"]["op"]["messages"][0],
+            json!({"$ref": "#/channels/c/messages/m"})
+        );
+        assert_eq!(
+            v3["channels"]["c"]["servers"][0],
+            json!({"$ref": "#/servers/s"})
+        );
+        let v2 = inline(text, false);
+        assert_eq!(
+            v2["channels"]["c"]["servers"][0],
+            json!({"host": "h", "protocol": "p"})
+        );
+    }
+
+    #[test]
+    fn budget_exceeded_is_too_large() {
+        let (document, _) = Document::from_text(
+            Path::new("inline-test.yaml"),
+            "a: [1, 2, 3, 4, 5]\n",
+            LoadOptions::default(),
+        );
+        let document = document.expect("test YAML must parse");
+        assert_eq!(
+            inline_document(&document, false, 3),
+            Err(TooLarge { max_nodes: 3 })
+        );
+    }
+}

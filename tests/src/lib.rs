@@ -1,6 +1,7 @@
-//! End-to-end tests across the Hookforge crates live in `tests/`; this
-//! library holds the helpers they share: finding the real-world corpus and
-//! reading its manifest.
+//! End-to-end tests across the Hookforge crates live in `tests/`. This
+//! library contains the helpers they share: finding the real-world corpus,
+//! reading its manifest, matching expected error locations, and inlining
+//! `$ref`s for the official-schema cross-check.
 
 pub mod corpus;
 pub mod inline;

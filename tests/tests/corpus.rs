@@ -43,11 +43,12 @@ struct Exception {
 
 /// Documents whose label we deliberately do not follow.
 ///
-/// Only two kinds of reasons belong here: the label is arguably wrong
-/// (the specification or the official JSON Schema says otherwise), or the
+/// Three kinds of reasons belong here: the label is arguably wrong (the
+/// specification or the official JSON Schema states otherwise), the
 /// invalidity lies outside AsyncAPI (for example Avro or Protobuf
-/// semantics of a payload in another schema format). A rule we have not
-/// written yet is never a reason.
+/// semantics of a payload in another schema format), or a deliberate
+/// policy of this tool decides (remote `$ref`s are never fetched). A rule
+/// we have not written yet is never a reason.
 const VERDICT_EXCEPTIONS: &[Exception] = &[
     Exception {
         path: "large/jasyncapi/jasyncapi-2.6.0-asyncapi-extended.json",
@@ -268,7 +269,7 @@ const LOCATION_EXCEPTIONS: &[LocationException] = &[LocationException {
 
 /// What validating one document produced.
 enum Outcome {
-    /// Validation returned; `errors` holds the error diagnostics only.
+    /// Validation returned; `errors` contains the error diagnostics only.
     Done { errors: Vec<Diagnostic> },
     /// Validation panicked with this message.
     Panicked(String),

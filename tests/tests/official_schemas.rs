@@ -1,13 +1,13 @@
 //! Cross-check of our structural verdict against the official AsyncAPI JSON
 //! Schemas.
 //!
-//! For every corpus document (through `HOOKFORGE_CORPUS`) and every YAML or
-//! JSON AsyncAPI document under `codegen/tests/fixtures` and `examples`, the
-//! document is loaded with our loader, its `$ref`s are inlined (see
+//! The inputs are every corpus document (through `HOOKFORGE_CORPUS`) and
+//! every YAML or JSON AsyncAPI document under `codegen/tests/fixtures` and
+//! `examples`. Each is loaded with our loader, its `$ref`s are inlined (see
 //! `hookforge_tests::inline`), and the result is validated against the
-//! official schema of its version (draft-07, with `format` asserted as the
-//! official JavaScript parser does). That verdict is compared with ours:
-//! whether we report any error with a structural code.
+//! official schema of its version. The schemas are draft-07, and `format`
+//! is asserted as the official JavaScript parser does. That verdict is
+//! compared with ours: whether we report any error with a structural code.
 //!
 //! Every disagreement is either fixed or listed in [`DISAGREEMENTS`] with
 //! the reason. A listed entry that no longer disagrees fails the test, so
@@ -35,8 +35,8 @@ const STRUCTURAL_CODES: &[Code] = &[
     Code::RefWrongKind,
 ];
 
-/// Most JSON values an inlined document may have; past it the document is
-/// reported as skipped rather than checked.
+/// Maximum number of JSON values in an inlined document; a larger document
+/// is reported as skipped rather than checked.
 const MAX_INLINED_NODES: usize = 2_000_000;
 
 /// Which side rejects a listed document.
@@ -147,9 +147,9 @@ fn compare(path: &Path, name: String, schemas: &mut OfficialSchemas) -> Option<C
     })
 }
 
-/// Shows an official error by its deepest cause: `oneOf` and `anyOf`
-/// errors only say that no branch matched, so the report names the failure
-/// of the branch that got furthest into the document.
+/// Shows an official error by its deepest cause. A `oneOf` or `anyOf`
+/// error only states that no branch matched, so the report names the
+/// failure of the branch that got furthest into the document.
 fn show_official(error: &ValidationError<'_>) -> String {
     let mut leaves = Vec::new();
     collect_leaves(error, &mut leaves);
