@@ -4,6 +4,7 @@
 //! names, checks each reachable reference once, and keeps references as
 //! edges: nothing is inlined, so circular references cost nothing.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -76,8 +77,20 @@ impl RefError {
 #[derive(Debug)]
 enum FileState {
     Loaded(Node),
-    /// Reading or parsing failed; the message says why.
-    Failed(String),
+    /// Reading or parsing failed.
+    Failed(Failure),
+}
+
+/// Why a file has no tree.
+#[derive(Debug)]
+struct Failure {
+    /// [`Code::Io`], [`Code::LimitExceeded`] or [`Code::Syntax`].
+    code: Code,
+    /// What went wrong, naming the file.
+    message: String,
+    /// Whether the file exists, so that [`Document::files_read`] can leave
+    /// out paths that only a broken reference named.
+    exists: bool,
 }
 
 /// A loaded document: the root file and every file it references.
@@ -95,6 +108,14 @@ pub struct Document {
 
 /// Most `$ref`s followed in a row before a chain counts as a cycle.
 const MAX_REF_HOPS: usize = 64;
+
+/// Most `$ref`s one resolution may pass through in all. Pointers that pass
+/// through references whose own pointers do the same can otherwise cost
+/// time exponential in the chain length; real documents need a handful.
+// NOTE: checking every reference still costs up to this many steps per
+// `$ref` and per hop of a chain; caching resolved references would make
+// loading linear in the number of references.
+const MAX_RESOLVE_STEPS: usize = 1_000;
 
 impl Document {
     /// Loads the document at `path` and every file its reachable references
@@ -121,9 +142,10 @@ impl Document {
         let root = document.read_file(&absolute, path.to_path_buf(), &mut diagnostics);
         let root_loaded = matches!(document.trees.get(root.index()), Some(FileState::Loaded(_)));
         if !root_loaded {
-            if let Some(FileState::Failed(message)) = document.trees.get(root.index()) {
+            if let Some(FileState::Failed(failure)) = document.trees.get(root.index()) {
                 if diagnostics.is_empty() {
-                    diagnostics.push(Diagnostic::error(Code::Io, message.clone()));
+                    let diagnostic = Diagnostic::error(failure.code, failure.message.clone());
+                    diagnostics.push(diagnostic.at("", Span::file_start(root)));
                 }
             }
             return Err(diagnostics);
@@ -149,6 +171,12 @@ impl Document {
             options,
         };
         let mut diagnostics = Vec::new();
+        let bytes = u64::try_from(text.len()).unwrap_or(u64::MAX);
+        if let Some(failure) = size_failure(path, bytes, &document.options.limits) {
+            let diagnostic = Diagnostic::error(failure.code, failure.message);
+            diagnostics.push(diagnostic.at("", Span::file_start(document.root_file())));
+            return (None, diagnostics);
+        }
         document.add_text(
             absolute,
             path.to_path_buf(),
@@ -181,9 +209,16 @@ impl Document {
         }
     }
 
-    /// Every file read, for `cargo:rerun-if-changed` lines.
+    /// Every file the loader opened, once each and in the order read, for
+    /// `cargo:rerun-if-changed` lines. A path that a broken reference named
+    /// but that does not exist is left out, because cargo would rerun the
+    /// build on every build for it.
     pub fn files_read(&self) -> impl Iterator<Item = &Path> {
-        self.sources.iter().map(|(_, f)| f.path.as_path())
+        self.sources
+            .iter()
+            .zip(&self.trees)
+            .filter(|(_, state)| !matches!(state, FileState::Failed(f) if !f.exists))
+            .map(|((_, file), _)| file.path.as_path())
     }
 
     /// Resolves the reference text `reference` written in file `from`.
@@ -191,7 +226,14 @@ impl Document {
     /// Follows `$ref`s met on the way down the pointer, but not one at the
     /// target itself: use [`Document::follow`] for that.
     pub fn resolve(&self, from: FileId, reference: &str) -> Result<Target<'_>, RefError> {
-        self.resolve_hops(from, reference, 0)
+        let budget = Cell::new(MAX_RESOLVE_STEPS);
+        self.resolve_hops(from, reference, 0, &budget)
+            .map_err(|error| match budget.get() {
+                // Name the reference the caller asked about, not the inner
+                // one that used the last step.
+                0 => steps_error(reference),
+                _ => error,
+            })
     }
 
     /// If `node` (in file `file`) is a `$ref`, follows references until a
@@ -221,9 +263,14 @@ impl Document {
         from: FileId,
         reference: &str,
         hops: usize,
+        budget: &Cell<usize>,
     ) -> Result<Target<'_>, RefError> {
         if hops > MAX_REF_HOPS {
             return Err(cycle_error(reference));
+        }
+        match budget.get().checked_sub(1) {
+            Some(left) => budget.set(left),
+            None => return Err(steps_error(reference)),
         }
         let parsed = Reference::parse(reference).map_err(|e| {
             RefError::new(Code::RefInvalid, format!("invalid $ref {reference:?}: {e}"))
@@ -252,11 +299,17 @@ impl Document {
         };
         let root = match self.trees.get(file.index()) {
             Some(FileState::Loaded(node)) => node,
-            Some(FileState::Failed(why)) => {
+            Some(FileState::Failed(failure)) => {
+                // A file over the size limit is reported as the limit it
+                // broke; any other failure leaves the reference unresolved.
+                let code = match failure.code {
+                    Code::LimitExceeded => Code::LimitExceeded,
+                    _ => Code::RefUnresolved,
+                };
                 return Err(RefError::new(
-                    Code::RefUnresolved,
-                    format!("$ref {reference:?}: {why}"),
-                ))
+                    code,
+                    format!("$ref {reference:?}: {}", failure.message),
+                ));
             }
             None => {
                 return Err(RefError::new(
@@ -265,7 +318,7 @@ impl Document {
                 ))
             }
         };
-        self.walk(file, root, &pointer, reference, hops)
+        self.walk(file, root, &pointer, reference, hops, budget)
     }
 
     /// Walks `pointer` from `root`, following `$ref`s on the way.
@@ -276,6 +329,7 @@ impl Document {
         pointer: &JsonPointer,
         reference: &str,
         hops: usize,
+        budget: &Cell<usize>,
     ) -> Result<Target<'d>, RefError> {
         let mut current = Target {
             file,
@@ -286,7 +340,7 @@ impl Document {
         let mut index = 0;
         while index < tokens.len() {
             if let Some(inner) = current.node.ref_target() {
-                current = self.resolve_hops(current.file, inner, hops + 1)?;
+                current = self.resolve_hops(current.file, inner, hops + 1, budget)?;
             }
             let token = &tokens[index];
             let (next, key) = match &current.node.value {
@@ -325,7 +379,10 @@ impl Document {
             .iter()
             .find_map(|(prefix, dir)| {
                 let rest = url.strip_prefix(prefix.as_str())?;
-                Some(normalize(&dir.join(rest.trim_start_matches('/'))))
+                let dir = absolute_normalized(dir);
+                let path = normalize(&dir.join(rest.trim_start_matches('/')));
+                // `..` in the URL must not lead out of the mirror folder.
+                path.starts_with(&dir).then_some(path)
             })
     }
 
@@ -367,7 +424,7 @@ impl Document {
                     self.root_dir.display()
                 ),
             )
-            .help("move the file under the document's folder, or allow it with `--allow-outside-root` (LoadOptions::allow_outside_root)"));
+            .help(outside_root_help(path, reference)));
         }
         Ok(absolute)
     }
@@ -376,7 +433,7 @@ impl Document {
         self.options
             .remote_mirrors
             .iter()
-            .any(|(_, dir)| path.starts_with(normalize(dir)))
+            .any(|(_, dir)| path.starts_with(absolute_normalized(dir)))
     }
 
     fn absolute_path(&self, file: FileId) -> PathBuf {
@@ -393,25 +450,31 @@ impl Document {
         if let Some(id) = self.by_path.get(absolute) {
             return *id;
         }
-        let limit = self.options.limits.max_file_bytes;
+        let io = |message: String| Failure {
+            code: Code::Io,
+            message,
+            exists: true,
+        };
         let text = match fs::metadata(absolute) {
-            Ok(meta) if meta.len() > limit => Err(format!(
-                "{} is {} bytes, over the limit of {limit} bytes (raise `max_file_bytes` or `--max-file-bytes` if it is trusted)",
-                shown.display(),
-                meta.len()
-            )),
-            Ok(_) => fs::read(absolute)
-                .map_err(|e| format!("cannot read {}: {e}", shown.display()))
-                .and_then(|bytes| {
-                    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", shown.display()))
-                }),
-            Err(e) => Err(not_found_message(absolute, &shown, &e)),
+            Ok(meta) => match size_failure(&shown, meta.len(), &self.options.limits) {
+                Some(failure) => Err(failure),
+                None => fs::read(absolute)
+                    .map_err(|e| io(format!("cannot read {}: {e}", shown.display())))
+                    .and_then(|bytes| {
+                        String::from_utf8(bytes)
+                            .map_err(|_| io(format!("{} is not UTF-8 text", shown.display())))
+                    }),
+            },
+            Err(e) => Err(Failure {
+                exists: false,
+                ..io(not_found_message(absolute, &shown, &e))
+            }),
         };
         match text {
             Ok(text) => self.add_text(absolute.to_path_buf(), shown, text, diagnostics),
-            Err(message) => {
+            Err(failure) => {
                 let id = self.sources.add(shown, String::new());
-                self.trees.push(FileState::Failed(message));
+                self.trees.push(FileState::Failed(failure));
                 self.by_path.insert(absolute.to_path_buf(), id);
                 self.absolute.push(absolute.to_path_buf());
                 id
@@ -436,11 +499,15 @@ impl Document {
         diagnostics.extend(parsed.diagnostics);
         self.trees.push(match parsed.root {
             Some(root) => FileState::Loaded(root),
-            None => FileState::Failed(format!(
-                "{} is not valid YAML or JSON: {}",
-                shown.display(),
-                first_error.unwrap_or_default()
-            )),
+            None => FileState::Failed(Failure {
+                code: Code::Syntax,
+                message: format!(
+                    "{} is not valid YAML or JSON: {}",
+                    shown.display(),
+                    first_error.unwrap_or_default()
+                ),
+                exists: true,
+            }),
         });
         self.absolute.push(absolute.clone());
         self.by_path.insert(absolute, id);
@@ -467,11 +534,21 @@ impl Document {
             scanned.insert((file, pointer.clone()));
             let mut refs = Vec::new();
             if let Some(tree) = self.tree(file) {
-                if let Ok(start) = self.walk(file, tree, &pointer, "", 0) {
+                let budget = Cell::new(MAX_RESOLVE_STEPS);
+                if let Ok(start) = self.walk(file, tree, &pointer, "", 0, &budget) {
                     collect_refs(start.node, &mut pointer.clone(), &mut refs);
                 }
             }
-            for (at, reference, span) in refs {
+            for (at, found, span) in refs {
+                let reference = match found {
+                    FoundRef::Reference(reference) => reference,
+                    FoundRef::NotAString(type_name) => {
+                        diagnostics.push(
+                            not_a_string_error(type_name).into_diagnostic(at.to_string(), span),
+                        );
+                        continue;
+                    }
+                };
                 match self.load_target(file, &reference, diagnostics) {
                     Ok(()) => {}
                     Err(error) => {
@@ -481,13 +558,50 @@ impl Document {
                 }
                 match self.resolve(file, &reference) {
                     Ok(target) => {
+                        // `resolve` stops at the target even when it is a
+                        // `$ref` itself, so a chain of references that only
+                        // point at each other is caught here.
+                        let mut holder = at.clone();
+                        holder.pop();
                         let next = (target.file, target.pointer.clone());
+                        if self.is_in_ref_cycle(file, &holder, target) {
+                            let error = cycle_error(&reference);
+                            diagnostics.push(error.into_diagnostic(at.to_string(), span));
+                        }
                         queue.push(next);
                     }
                     Err(error) => diagnostics.push(error.into_diagnostic(at.to_string(), span)),
                 }
             }
         }
+    }
+
+    /// Whether the `$ref` held by the mapping at `holder` in `file`, whose
+    /// target is `first`, is one of a chain of references that only point
+    /// at each other, or starts a chain longer than [`MAX_REF_HOPS`].
+    ///
+    /// A `$ref` that merely leads into such a chain is not: the chain is
+    /// reported at its own members, once each. A chain that fails to
+    /// resolve is reported where it fails.
+    fn is_in_ref_cycle(&self, file: FileId, holder: &JsonPointer, first: Target<'_>) -> bool {
+        let mut seen = HashSet::new();
+        let mut target = first;
+        for _ in 0..MAX_REF_HOPS {
+            if target.file == file && target.pointer == *holder {
+                return true;
+            }
+            if !seen.insert((target.file, target.pointer.clone())) {
+                return false;
+            }
+            let Some(reference) = target.node.ref_target() else {
+                return false;
+            };
+            match self.resolve(target.file, reference) {
+                Ok(next) => target = next,
+                Err(_) => return false,
+            }
+        }
+        true
     }
 
     /// Makes sure the file a reference names is loaded.
@@ -543,23 +657,39 @@ impl Document {
 /// inside them is an ordinary key.
 const DATA_KEYS: &[&str] = &["examples", "example", "default", "const", "enum"];
 
-/// Collects `(pointer, reference, span)` for every `$ref` under `node`.
+/// A `$ref` key found while scanning a tree.
+enum FoundRef {
+    /// A string: a reference to resolve.
+    Reference(String),
+    /// A scalar or sequence of this JSON type, which no reference can be.
+    NotAString(&'static str),
+}
+
+/// Collects `(pointer, value, span)` for every `$ref` under `node`.
 fn collect_refs(
     node: &Node,
     pointer: &mut JsonPointer,
-    out: &mut Vec<(JsonPointer, String, Span)>,
+    out: &mut Vec<(JsonPointer, FoundRef, Span)>,
 ) {
     match &node.value {
         Value::Mapping(mapping) => {
             if let Some(entry) = mapping.entry("$ref") {
+                let at = pointer.join("$ref");
                 match &entry.value.value {
                     Value::String(reference) => {
-                        out.push((pointer.join("$ref"), reference.clone(), entry.value.span));
+                        let found = FoundRef::Reference(reference.clone());
+                        out.push((at, found, entry.value.span));
                     }
                     // A mapping under `$ref` is a property named `$ref`
                     // inside `properties`, not a reference.
                     Value::Mapping(_) => {}
-                    _ => {}
+                    // NOTE: `properties: {$ref: true}` (a property named
+                    // `$ref` with a boolean schema) is reported here too;
+                    // telling it apart needs the schema context.
+                    _ => {
+                        let found = FoundRef::NotAString(entry.value.type_name());
+                        out.push((at, found, entry.value.span));
+                    }
                 }
             }
             let skips_payload = uses_foreign_schema_format(node);
@@ -614,6 +744,36 @@ fn cycle_error(reference: &str) -> RefError {
     .help("make one reference in the chain point at an actual object")
 }
 
+fn outside_root_help(path: &str, reference: &str) -> String {
+    let allow = "move the file under the document's folder, or allow it with `--allow-outside-root` (LoadOptions::allow_outside_root)";
+    // `/components/...` without `#` is a common slip for a local pointer.
+    if path.starts_with('/') && !reference.contains('#') {
+        format!("to point into this document, start the reference with '#': '#{path}'; otherwise {allow}")
+    } else {
+        allow.to_owned()
+    }
+}
+
+fn not_a_string_error(type_name: &str) -> RefError {
+    RefError::new(
+        Code::RefInvalid,
+        format!("`$ref` must be a string holding a reference, found {type_name}"),
+    )
+    .help(
+        "write the reference as a string, such as '#/components/schemas/Name' or 'file.yaml#/Name'",
+    )
+}
+
+fn steps_error(reference: &str) -> RefError {
+    RefError::new(
+        Code::LimitExceeded,
+        format!(
+            "$ref {reference:?} passes through more than the limit of {MAX_RESOLVE_STEPS} references while resolving"
+        ),
+    )
+    .help("point references at their targets directly instead of through pointers into other references")
+}
+
 fn remote_error(reference: &str) -> RefError {
     RefError::new(
         Code::RefRemote,
@@ -646,8 +806,31 @@ fn missing_error(reference: &str, at: &Target<'_>, token: &str, sources: &Source
     error
 }
 
+/// The failure for a file of `bytes` bytes, if that is over the size limit.
+fn size_failure(shown: &Path, bytes: u64, limits: &Limits) -> Option<Failure> {
+    let limit = limits.max_file_bytes;
+    (bytes > limit).then(|| Failure {
+        code: Code::LimitExceeded,
+        message: format!(
+            "{} is {bytes} bytes, over the limit of {limit} bytes (`max_file_bytes`); raise it with `--max-file-bytes` if the file is trusted",
+            shown.display()
+        ),
+        exists: true,
+    })
+}
+
 fn not_found_message(absolute: &Path, shown: &Path, error: &std::io::Error) -> String {
-    let mut message = format!("cannot read {}: {error}", shown.display());
+    // The path as shown may be relative to the working directory; the
+    // absolute one says exactly which file was tried.
+    let mut message = if shown == absolute {
+        format!("cannot read {}: {error}", shown.display())
+    } else {
+        format!(
+            "cannot read {} (resolved to {}): {error}",
+            shown.display(),
+            absolute.display()
+        )
+    };
     let (Some(dir), Some(name)) = (absolute.parent(), absolute.file_name()) else {
         return message;
     };
@@ -666,6 +849,11 @@ fn not_found_message(absolute: &Path, shown: &Path, error: &std::io::Error) -> S
     message
 }
 
+/// Makes `path` absolute against the working directory and normalizes it.
+fn absolute_normalized(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
 /// Removes `.` and resolves `..` without touching the file system, so a
 /// path that does not exist still gets a stable key.
 pub(crate) fn normalize(path: &Path) -> PathBuf {
@@ -673,11 +861,16 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // `..` removes a preceding name, is dropped right after the
+            // root (`/..` is `/`), and is kept when nothing can be removed
+            // (`../..` stays as it is).
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }

@@ -45,7 +45,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
     for event in Parser::new_from_str(text) {
         let result = match event {
             Ok((event, span)) => builder.on_event(event, span),
-            Err(error) => Err(syntax_error(&error, file)),
+            Err(error) => Err(syntax_error(&error, text, file)),
         };
         if let Err(fatal) = result {
             builder.diagnostics.push(fatal);
@@ -65,15 +65,20 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
     }
 }
 
-fn syntax_error(error: &ScanError, file: FileId) -> Diagnostic {
+fn syntax_error(error: &ScanError, text: &str, file: FileId) -> Diagnostic {
     let marker = error.marker();
+    let info = error.info();
+    if info.contains("tab") {
+        if let Some(column) = indentation_tab(text, marker.line()) {
+            return tab_error(marker.line(), column, file);
+        }
+    }
     let at = position(marker.line(), marker.col());
     let span = Span {
         file,
         start: at,
         end: at,
     };
-    let info = error.info();
     if info == "recursion limit exceeded" {
         return Diagnostic::error(
             Code::LimitExceeded,
@@ -90,9 +95,35 @@ fn syntax_error(error: &ScanError, file: FileId) -> Diagnostic {
     diagnostic.at("", span)
 }
 
+/// The 0-based character column of the first tab in the indentation of
+/// 1-based line `line`, if there is one.
+fn indentation_tab(text: &str, line: usize) -> Option<usize> {
+    let line = text.split('\n').nth(line.checked_sub(1)?)?;
+    line.chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .position(|c| c == '\t')
+}
+
+/// The error for a tab in indentation, pointing at the tab itself (the
+/// parser reports the character after it).
+fn tab_error(line: usize, column: usize, file: FileId) -> Diagnostic {
+    let at = position(line, column);
+    Diagnostic::error(
+        Code::Syntax,
+        format!(
+            "invalid YAML: line {} is indented with a tab, and tabs are not allowed for indentation",
+            at.line
+        ),
+    )
+    .with_help("indent with spaces only")
+    .at("", Span { file, start: at, end: at })
+}
+
+/// Converts the parser's 1-based line and 0-based column; a line of 0,
+/// which the parser does not document as impossible, becomes 1.
 fn position(line: usize, col: usize) -> Position {
     Position {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
+        line: u32::try_from(line.max(1)).unwrap_or(u32::MAX),
         column: u32::try_from(col + 1).unwrap_or(u32::MAX),
     }
 }
@@ -164,7 +195,7 @@ impl Builder<'_> {
             }
             Event::Alias(id) => {
                 let span = self.span(span);
-                let Some((node, size)) = self.anchors.get(&id) else {
+                let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
                     return Err(Diagnostic::error(
                         Code::UnsupportedYaml,
                         "alias refers to an anchor that is not complete yet (a recursive alias)",
@@ -174,8 +205,13 @@ impl Builder<'_> {
                     )
                     .at("", span));
                 };
-                let (mut node, size) = (node.clone(), *size);
+                // Count before copying, so an over-limit copy is never made.
                 self.count(size, span)?;
+                let Some(mut node) = self.anchors.get(&id).map(|(node, _)| node.clone()) else {
+                    return Err(
+                        Diagnostic::error(Code::Syntax, "unbalanced YAML structure").at("", span)
+                    );
+                };
                 // The copy points at the alias, so diagnostics about it name
                 // the place it is used as well as the data it copies.
                 node.span = span;
@@ -386,10 +422,11 @@ impl Builder<'_> {
             mapping.insert(name, key_span, value);
         }
         for (key_span, value) in merges {
+            // A scalar is not a mapping, so it fails the check below
+            // rather than being dropped.
             let sources: Vec<Node> = match value.value {
-                Value::Mapping(_) => vec![value],
                 Value::Sequence(items) => items,
-                _ => Vec::new(),
+                _ => vec![value],
             };
             for source in sources {
                 let Value::Mapping(source) = source.value else {
