@@ -126,6 +126,18 @@ impl<'d> Validator<'d> {
         failures.is_empty()
     }
 
+    /// Returns the failures of `at` against each of `parts`, in order.
+    fn evaluate_each(&self, parts: &[Target<'d>], at: &At<'_>, depth: usize) -> Vec<Vec<Failure>> {
+        parts
+            .iter()
+            .map(|part| {
+                let mut failures = Vec::new();
+                self.check(part, at, depth + 1, &mut failures);
+                failures
+            })
+            .collect()
+    }
+
     /// `type`, `enum` and `const`, which apply to every instance type.
     fn check_generic(
         &self,
@@ -479,29 +491,34 @@ impl<'d> Validator<'d> {
             self.check(&part, at, depth + 1, out);
         }
         let any_of = alternatives(schema, "anyOf");
-        if !any_of.is_empty() && !any_of.iter().any(|part| self.is_valid(part, at, depth + 1)) {
-            out.push(failure(
-                schema,
-                "anyOf",
-                at,
-                format!(
-                    "{} matches none of the {} `anyOf` alternatives",
-                    quote(at.node),
-                    any_of.len()
-                ),
-            ));
+        if !any_of.is_empty() {
+            let results = self.evaluate_each(&any_of, at, depth);
+            if results.iter().all(|failures| !failures.is_empty()) {
+                out.push(failure(
+                    schema,
+                    "anyOf",
+                    at,
+                    format!(
+                        "{} matches none of the {} `anyOf` alternatives{}",
+                        quote(at.node),
+                        any_of.len(),
+                        closest(&results, at)
+                    ),
+                ));
+            }
         }
         let one_of = alternatives(schema, "oneOf");
         if !one_of.is_empty() {
-            let matching: Vec<usize> = one_of
+            let results = self.evaluate_each(&one_of, at, depth);
+            let matching: Vec<usize> = results
                 .iter()
                 .enumerate()
-                .filter(|(_, part)| self.is_valid(part, at, depth + 1))
+                .filter(|(_, failures)| failures.is_empty())
                 .map(|(index, _)| index)
                 .collect();
             if matching.len() != 1 {
                 let found = if matching.is_empty() {
-                    "none".to_owned()
+                    format!("none{}", closest(&results, at))
                 } else {
                     format!("alternatives {matching:?}")
                 };
@@ -687,6 +704,42 @@ pub(super) fn json_equal(a: &Node, b: &Node) -> bool {
         }
         _ => false,
     }
+}
+
+/// Describes the alternative the instance was probably meant to match and
+/// its first failure, or returns an empty string when no alternative has a
+/// failure to show.
+///
+/// An alternative whose `const` or `enum` fails on a direct property (a
+/// type tag such as `type: heartbeat`) was not meant; among the rest, the
+/// one with the fewest failures is the closest.
+fn closest(results: &[Vec<Failure>], at: &At<'_>) -> String {
+    let depth = at.path.tokens().len();
+    let rejects_tag = |failures: &[Failure]| {
+        failures.iter().any(|f| {
+            matches!(f.keyword, "const" | "enum") && f.instance_path.tokens().len() == depth + 1
+        })
+    };
+    let best = results
+        .iter()
+        .enumerate()
+        .filter(|(_, failures)| !failures.is_empty())
+        .min_by_key(|(_, failures)| (rejects_tag(failures), failures.len()));
+    let Some((index, failures)) = best else {
+        return String::new();
+    };
+    let Some(first) = failures.first() else {
+        return String::new();
+    };
+    let place = if first.instance_path.tokens().is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", first.instance_path)
+    };
+    format!(
+        "; the closest, alternative {index}, fails{place}: {}",
+        first.message
+    )
 }
 
 /// The subschema at `tokens` below `schema`, as written.
@@ -887,6 +940,33 @@ mod tests {
             "{if: {properties: {k: {const: a}}}, then: {required: [x]}, else: {required: [y]}}";
         assert_eq!(keywords(conditional, "{k: a}"), ["required"]);
         assert!(keywords(conditional, "{k: b, y: 1}").is_empty());
+    }
+
+    #[test]
+    fn one_of_names_closest_alternative() {
+        let schema =
+            "{oneOf: [{required: [a, b, c]}, {properties: {t: {type: string}}, required: [t]}]}";
+        let found = failures(schema, "{t: 1}");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .message
+                .contains("the closest, alternative 1, fails at /t"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn closest_alternative_skips_rejected_tags() {
+        let schema = "{oneOf: [{properties: {kind: {const: a}}}, {properties: {kind: {const: b}, n: {type: integer}, m: {type: integer}}}]}";
+        let found = failures(schema, "{kind: b, n: x, m: y}");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("alternative 1, fails at /n"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
