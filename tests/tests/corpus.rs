@@ -245,6 +245,91 @@ const VERDICT_EXCEPTIONS: &[Exception] = &[
         verdict: Verdict::Accept,
         reason: "its only defect for the Go parser is a circular schema `$ref`; AsyncAPI and JSON Schema allow recursive schemas, so the label reflects a limitation of that parser",
     },
+    Exception {
+        path: "v2/tck/asyncapi-2.0/Parameter_Object/valid-extra-parameter.yaml",
+        verdict: Verdict::Reject,
+        reason: "the TCK labels this valid, but the official parser's ruleset (Spectral's asyncapi-channel-parameters rule) rejects channel parameters that the address does not use and address parameters that are not declared, and so do we",
+    },
+    Exception {
+        path: "v2/tck/asyncapi-2.0/Parameter_Object/valid-parameter-not-defined.yaml",
+        verdict: Verdict::Reject,
+        reason: "the TCK labels this valid, but the official parser's ruleset (Spectral's asyncapi-channel-parameters rule) rejects channel parameters that the address does not use and address parameters that are not declared, and so do we",
+    },
+    Exception {
+        path: "v2/parser-js-mocks/nested-schemas.yaml",
+        verdict: Verdict::Reject,
+        reason: "a parser mock whose channel `test` declares parameter testParam1 that the address does not use; the official parser's ruleset (Spectral's asyncapi-channel-parameters rule) rejects that",
+    },
+    Exception {
+        path: "v3/converter-js-openapi/operation_and_parameter.yml",
+        verdict: Verdict::Reject,
+        reason: "AsyncAPI 3.0 allows `parameters` only when the address contains expressions, and the official tools' lint rejects parameters that the address does not use; this converter output keeps OpenAPI query parameters as channel parameters",
+    },
+    Exception {
+        path: "v3/converter-js-openapi/operation_and_parameter_client.yml",
+        verdict: Verdict::Reject,
+        reason: "AsyncAPI 3.0 allows `parameters` only when the address contains expressions, and the official tools' lint rejects parameters that the address does not use; this converter output keeps OpenAPI query parameters as channel parameters",
+    },
+    Exception {
+        path: "multi-file/bundler-nested-dirs-mixed/asyncapi/send/lightTurnOff/asyncapi.yaml",
+        verdict: Verdict::Reject,
+        reason: "the address uses {streetlightId} but the channel declares no parameters; the official tools' lint rejects address parameters that are not declared",
+    },
+    Exception {
+        path: "multi-file/bundler-nested-dirs-mixed/asyncapi/send/lightTurnOn/asyncapi.yaml",
+        verdict: Verdict::Reject,
+        reason: "the address uses {streetlightId} but the channel declares no parameters; the official tools' lint rejects address parameters that are not declared",
+    },
+    Exception {
+        path: "v2/spec-examples-2.0.0/rpc-client.yml",
+        verdict: Verdict::Reject,
+        reason: "the AMQP message binding has `replyTo`, which is an operation binding field; the official AMQP message binding schema allows only contentEncoding, messageType and bindingVersion",
+    },
+    Exception {
+        path: "v2/spec-examples-2.0.0/rpc-server.yml",
+        verdict: Verdict::Reject,
+        reason: "the AMQP message binding has `replyTo`, which is an operation binding field; the official AMQP message binding schema allows only contentEncoding, messageType and bindingVersion",
+    },
+    Exception {
+        path: "v2/spec-examples-2.6.0/rpc-client.yml",
+        verdict: Verdict::Reject,
+        reason: "the AMQP message binding has `replyTo`, which is an operation binding field; the official AMQP message binding schema allows only contentEncoding, messageType and bindingVersion",
+    },
+    Exception {
+        path: "v2/spec-examples-2.6.0/rpc-server.yml",
+        verdict: Verdict::Reject,
+        reason: "the AMQP message binding has `replyTo`, which is an operation binding field; the official AMQP message binding schema allows only contentEncoding, messageType and bindingVersion",
+    },
+    Exception {
+        path: "v2/spec-examples-2.6.0/operation-security.yml",
+        verdict: Verdict::Reject,
+        reason: "the HTTP operation binding has `headers`, which is a message binding field; the official HTTP operation binding schema does not allow it",
+    },
+    Exception {
+        path: "v2/spec-examples-2.0.0/gitter-streaming.yml",
+        verdict: Verdict::Reject,
+        reason: "`bindings.http` references #/components/messageBindings/streamingHeaders, a whole Message Bindings Object ({http: ...}), where one HTTP message binding belongs",
+    },
+    Exception {
+        path: "v2/spec-examples-2.6.0/gitter-streaming.yml",
+        verdict: Verdict::Reject,
+        reason: "`bindings.http` references #/components/messageBindings/streamingHeaders, a whole Message Bindings Object ({http: ...}), where one HTTP message binding belongs",
+    },
+    Exception {
+        path: "invalid/tck/bindings/kafka/0.1.0/Message_Bindings_Object/Fields_Types/invalid-key-type.yaml",
+        verdict: Verdict::Accept,
+        reason: "`{prop: 1}` is a valid Schema Object, because JSON Schema ignores unknown keywords, and the official Kafka 0.1.0 binding schema accepts it",
+    },
+    Exception {
+        path: "invalid/tck/bindings/kafka/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-clientId-type.yaml",
+        verdict: Verdict::Accept,
+        reason: "`{prop: 1}` is a valid Schema Object, because JSON Schema ignores unknown keywords, and the official Kafka 0.1.0 binding schema accepts it",
+    },
+    Exception {
+        path: "invalid/tck/bindings/kafka/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-groupId-type.yaml",
+        verdict: Verdict::Accept,
+        reason: "`{prop: 1}` is a valid Schema Object, because JSON Schema ignores unknown keywords, and the official Kafka 0.1.0 binding schema accepts it",
+    },
 ];
 
 /// A rejected document whose expected error location we deliberately do
