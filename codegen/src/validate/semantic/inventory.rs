@@ -62,6 +62,7 @@ pub(super) struct Inventory<'d> {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     Server,
+    Channel,
     Operation,
     OperationTrait,
     Message,
@@ -76,7 +77,7 @@ pub(super) fn collect(document: &Document, version: SpecVersion) -> Inventory<'_
     let mut collector = Collector {
         document,
         seen: HashSet::new(),
-        seen_channels: HashSet::new(),
+        seen_channel_addresses: HashSet::new(),
         inventory: Inventory::default(),
     };
     collector.document_root(version);
@@ -86,7 +87,7 @@ pub(super) fn collect(document: &Document, version: SpecVersion) -> Inventory<'_
 struct Collector<'d> {
     document: &'d Document,
     seen: HashSet<(Kind, Identity)>,
-    seen_channels: HashSet<(Identity, Option<String>)>,
+    seen_channel_addresses: HashSet<(Identity, Option<String>)>,
     inventory: Inventory<'d>,
 }
 
@@ -158,9 +159,11 @@ impl<'d> Collector<'d> {
             Kind::Server => &mut self.inventory.servers,
             Kind::Operation => &mut self.inventory.operations,
             Kind::OperationTrait => &mut self.inventory.operation_traits,
-            Kind::Message | Kind::MessageAlternatives => &mut self.inventory.messages,
+            Kind::Message => &mut self.inventory.messages,
             Kind::MessageTrait => &mut self.inventory.message_traits,
             Kind::Reply => &mut self.inventory.replies,
+            // Channels and message lists are not added through this method.
+            Kind::Channel | Kind::MessageAlternatives => return Some(target),
         };
         list.push(target.clone());
         Some(target)
@@ -197,10 +200,12 @@ impl<'d> Collector<'d> {
             identity(&channel),
             address.as_ref().map(|a| a.text.to_owned()),
         );
-        let first_visit = !self.seen_channels.iter().any(|(id, _)| *id == key.0);
-        if !self.seen_channels.insert(key) {
+        if !self.seen_channel_addresses.insert(key) {
             return;
         }
+        // A channel used at several addresses is listed once per address,
+        // but its operations and messages only once.
+        let first_visit = self.seen.insert((Kind::Channel, identity(&channel)));
         self.inventory.channels.push(Channel {
             node: channel.clone(),
             address,
