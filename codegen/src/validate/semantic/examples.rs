@@ -20,8 +20,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Target;
 use crate::version::SpecVersion;
 
-/// Most failures reported for one example value; the first ones are
-/// enough to fix it, and the rest repeat the same mistake.
+/// Maximum failures reported for one example value. The first ones are
+/// enough to fix it, and the rest often repeat the same mistake.
 const MAX_FAILURES_PER_VALUE: usize = 5;
 
 /// Fields of a Message Example Object.
@@ -84,13 +84,12 @@ fn check_message<'d>(
     }
 }
 
-/// The `payload` and `headers` values of one example.
+/// Returns the `payload` and `headers` values of one example.
 ///
 /// AsyncAPI 2.0 to 2.2 describe `examples` only as "examples of valid
-/// message objects", and some documents list bare payloads there. An item
-/// without any Message Example field is read as a payload in those
-/// versions; later versions define the example object, whose shape the
-/// structural rules check.
+/// message objects", so an item without any Message Example field may be a
+/// bare payload, and it is read as one in those versions. Later versions
+/// define the example object, whose shape the structural rules check.
 fn example_parts<'d>(
     version: SpecVersion,
     example: &Target<'d>,

@@ -105,8 +105,8 @@ fn report_duplicates(
     }
 }
 
-/// The id of `object`: its own field, else the one set by its last trait
-/// that sets it.
+/// Returns the id of `object`: its own field, else the one set by the
+/// last of its traits that sets one.
 fn occurrence<'d>(
     document: &'d Document,
     object: &Target<'d>,

@@ -642,8 +642,9 @@ fn check_number(schema: &Target<'_>, keywords: &Mapping, at: &At<'_>, out: &mut 
     }
 }
 
-/// Whether `value` is a multiple of `divisor`: exact for integers, within
-/// a relative tolerance for decimals, whose binary form is inexact.
+/// Returns whether `value` is a multiple of `divisor`: exactly for
+/// integers, and within a relative tolerance for decimals, whose binary
+/// form is inexact.
 fn is_multiple(value: &crate::tree::Number, divisor: &crate::tree::Number) -> bool {
     if let (Some(a), Some(b)) = (value.as_i64(), divisor.as_i64()) {
         return b == 0 || a % b == 0;
@@ -659,7 +660,7 @@ fn is_multiple(value: &crate::tree::Number, divisor: &crate::tree::Number) -> bo
     (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
 }
 
-/// Whether `instance` has the JSON Schema `type` (a name or a list of
+/// Returns whether `instance` has the JSON Schema `type` (a name or a list of
 /// names). Unknown names are accepted: an invalid schema is reported
 /// elsewhere, not as a mismatch of the example.
 fn matches_type(instance: &Node, expected: &Node) -> bool {
@@ -742,7 +743,7 @@ fn closest(results: &[Vec<Failure>], at: &At<'_>) -> String {
     )
 }
 
-/// The subschema at `tokens` below `schema`, as written.
+/// Returns the subschema at `tokens` below `schema`, as written.
 fn sub<'d>(schema: &Target<'d>, tokens: &[&str]) -> Option<Target<'d>> {
     let mut current = schema.clone();
     for token in tokens {
@@ -760,7 +761,7 @@ fn sub<'d>(schema: &Target<'d>, tokens: &[&str]) -> Option<Target<'d>> {
     Some(current)
 }
 
-/// The subschemas listed under `keyword`.
+/// Returns the subschemas listed under `keyword`.
 fn alternatives<'d>(schema: &Target<'d>, keyword: &str) -> Vec<Target<'d>> {
     let count = schema
         .node
@@ -772,7 +773,7 @@ fn alternatives<'d>(schema: &Target<'d>, keyword: &str) -> Vec<Target<'d>> {
         .collect()
 }
 
-/// A numeric keyword's value.
+/// Returns a numeric keyword's value.
 fn number(keywords: &Mapping, key: &str) -> Option<f64> {
     keywords
         .get(key)
@@ -791,7 +792,7 @@ fn failure(schema: &Target<'_>, keyword: &'static str, at: &At<'_>, message: Str
     }
 }
 
-/// The value as compact JSON, cut after [`MAX_QUOTED`] characters.
+/// Returns the value as compact JSON, cut after [`MAX_QUOTED`] characters.
 fn quote(node: &Node) -> String {
     let text = node.to_json().to_string();
     if text.chars().count() <= MAX_QUOTED {

@@ -72,7 +72,7 @@ mod test_support {
         crate::validate_text(Path::new("t.yaml"), text, LoadOptions::default()).diagnostics
     }
 
-    /// The diagnostics of `text` with code `code`.
+    /// Returns the diagnostics of `text` with code `code`.
     pub(super) fn with_code(text: &str, code: Code) -> Vec<Diagnostic> {
         diagnostics(text)
             .into_iter()

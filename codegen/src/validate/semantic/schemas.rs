@@ -38,8 +38,8 @@ const MAPS: &[&str] = &[
     "dependencies",
 ];
 
-/// The payload schema of `message` when it is JSON Schema: `None` when the
-/// message has no payload or declares another schema format.
+/// Returns the payload schema of `message` when it is JSON Schema, or
+/// `None` when the message has no payload or declares another format.
 pub(super) fn payload_schema<'d>(
     context: &Context<'d>,
     message: &Target<'d>,
@@ -56,7 +56,7 @@ pub(super) fn payload_schema<'d>(
     multi_format_schema(document, &field(document, message, "payload")?)
 }
 
-/// The headers schema of `message` when it is JSON Schema.
+/// Returns the headers schema of `message` when it is JSON Schema.
 pub(super) fn headers_schema<'d>(
     context: &Context<'d>,
     message: &Target<'d>,
@@ -68,8 +68,8 @@ pub(super) fn headers_schema<'d>(
     multi_format_schema(context.document, &headers)
 }
 
-/// A 3.x schema that may be a Multi Format Schema Object
-/// (`{schemaFormat, schema}`): its JSON Schema, or `None` for other formats.
+/// Returns the JSON Schema of a 3.x schema that may be a Multi Format
+/// Schema Object (`{schemaFormat, schema}`), or `None` for other formats.
 fn multi_format_schema<'d>(document: &'d Document, schema: &Target<'d>) -> Option<Target<'d>> {
     let format = schema.node.get("schemaFormat").and_then(|f| f.as_str());
     match format {
@@ -125,7 +125,7 @@ pub(super) fn for_each_schema<'d>(context: &Context<'d>, mut visit: impl FnMut(&
     }
 }
 
-/// The direct subschemas of `schema`, as written.
+/// Returns the direct subschemas of `schema`, as written.
 fn subschemas<'d>(schema: &Target<'d>) -> Vec<Target<'d>> {
     let mut found = Vec::new();
     for key in SINGLE {

@@ -1,6 +1,6 @@
 //! Names in `{braces}` inside channel addresses and server URLs.
 
-/// The names written as `{name}` in `text`, in order, repeats included.
+/// Returns the names written as `{name}` in `text`, in order, repeats included.
 /// An unclosed `{` ends the scan, and `{}` names nothing.
 pub(super) fn placeholders(text: &str) -> Vec<&str> {
     let mut names = Vec::new();

@@ -13,12 +13,12 @@ use crate::source::{FileId, Span};
 /// with the same identity are the same object, however they were reached.
 pub(super) type Identity = (FileId, JsonPointer);
 
-/// The identity of a located node.
+/// Returns the identity of a located node.
 pub(super) fn identity(target: &Target<'_>) -> Identity {
     (target.file, target.pointer.clone())
 }
 
-/// The root of the document's root file.
+/// Returns the root of the document's root file.
 pub(super) fn root(document: &Document) -> Target<'_> {
     Target {
         file: document.root_file(),
@@ -27,7 +27,7 @@ pub(super) fn root(document: &Document) -> Target<'_> {
     }
 }
 
-/// The value under `key`, as written (a `$ref` is not followed).
+/// Returns the value under `key`, as written (a `$ref` is not followed).
 pub(super) fn child<'d>(target: &Target<'d>, key: &str) -> Option<Target<'d>> {
     let node = target.node.get(key)?;
     Some(Target {
@@ -45,7 +45,7 @@ pub(super) fn follow<'d>(document: &'d Document, target: &Target<'d>) -> Option<
         .ok()
 }
 
-/// The value under `key`, following a `$ref` at that value.
+/// Returns the value under `key`, following a `$ref` at that value.
 pub(super) fn field<'d>(
     document: &'d Document,
     target: &Target<'d>,
@@ -64,7 +64,7 @@ pub(super) struct Named<'d> {
     pub value: Target<'d>,
 }
 
-/// The entries of `target` if it is a mapping, skipping `$ref` and
+/// Returns the entries of `target` if it is a mapping, skipping `$ref` and
 /// specification extensions (`x-...`).
 pub(super) fn entries<'d>(target: &Target<'d>) -> Vec<Named<'d>> {
     let Some(mapping) = target.node.as_mapping() else {
@@ -85,7 +85,7 @@ pub(super) fn entries<'d>(target: &Target<'d>) -> Vec<Named<'d>> {
         .collect()
 }
 
-/// The entries of the mapping under `key`, following a `$ref` at the
+/// Returns the entries of the mapping under `key`, following a `$ref` at the
 /// mapping itself.
 pub(super) fn field_entries<'d>(
     document: &'d Document,
@@ -97,7 +97,7 @@ pub(super) fn field_entries<'d>(
         .unwrap_or_default()
 }
 
-/// The items of `target` if it is a sequence, as written.
+/// Returns the items of `target` if it is a sequence, as written.
 pub(super) fn items<'d>(target: &Target<'d>) -> Vec<Target<'d>> {
     let Some(items) = target.node.as_sequence() else {
         return Vec::new();
@@ -113,7 +113,7 @@ pub(super) fn items<'d>(target: &Target<'d>) -> Vec<Target<'d>> {
         .collect()
 }
 
-/// The items of the sequence under `key`, following a `$ref` at the
+/// Returns the items of the sequence under `key`, following a `$ref` at the
 /// sequence itself.
 pub(super) fn field_items<'d>(
     document: &'d Document,
@@ -125,14 +125,14 @@ pub(super) fn field_items<'d>(
         .unwrap_or_default()
 }
 
-/// The string under `key` with its location, if it is a string.
+/// Returns the string under `key` with its location, if it is a string.
 pub(super) fn string_field<'d>(target: &Target<'d>, key: &str) -> Option<(&'d str, Target<'d>)> {
     let value = child(target, key)?;
     let text = value.node.as_str()?;
     Some((text, value))
 }
 
-/// The pointer text of a location, for diagnostics.
+/// Returns the pointer text of a location, for diagnostics.
 pub(super) fn pointer_text(target: &Target<'_>) -> String {
     target.pointer.to_string()
 }
@@ -149,7 +149,7 @@ pub(super) fn place(document: &Document, span: Span) -> String {
     }
 }
 
-/// The trait in a `traits` item. Since 2.4 an item may be a pair
+/// Returns the trait in a `traits` item. Since 2.4 an item may be a pair
 /// `[trait, overrides]`, whose first element is the trait.
 pub(super) fn trait_of<'d>(item: &Target<'d>) -> Target<'d> {
     match items(item).into_iter().next() {
