@@ -1,0 +1,288 @@
+//! Rust source for a [`TypeSpace`], built with `quote` and formatted with
+//! `prettyplease`.
+//!
+//! Generated code names every dependency through the `hookforge` runtime
+//! crate by absolute path, so a user adds that one dependency. Names and
+//! docs enter the output only as identifiers checked by the naming rules or
+//! as string literals that `quote` escapes, so no input text can break out
+//! of a comment, a literal or an attribute.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::derive::{derivable, Derivable};
+use super::space::{
+    EnumValue, Field, OneOfDetails, StringFormat, StructDetails, Tagging, TypeDetails,
+    TypeEntry, TypeRef, TypeSpace,
+};
+
+/// Formats `space` as a Rust module body. `header` lines are written as
+/// `//` comments at the top.
+pub fn render(space: &TypeSpace, header: &[String]) -> String {
+    let derives = derivable(space);
+    let items: Vec<TokenStream> = space
+        .iter()
+        .map(|(id, entry)| item(space, entry, derives[id.0]))
+        .collect();
+    let tokens = quote! { #(#items)* };
+    let mut out = String::new();
+    for line in header {
+        out.push_str("// ");
+        out.push_str(&line.replace(['\n', '\r'], " "));
+        out.push('\n');
+    }
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => out.push_str(&prettyplease::unparse(&file)),
+        // NOTE: unreachable unless the emitter builds invalid tokens; the
+        // raw tokens still compile-check, so hand them out unformatted.
+        Err(_) => out.push_str(&tokens.to_string()),
+    }
+    out
+}
+
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+fn doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| format!(" {line}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+fn derive_attr(derives: Derivable, extra: TokenStream) -> TokenStream {
+    let eq = derives.eq.then(|| quote!(Eq,));
+    let hash = derives.hash.then(|| quote!(Hash,));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #eq #hash #extra ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
+        #[serde(crate = "::hookforge::serde")]
+    }
+}
+
+fn item(space: &TypeSpace, entry: &TypeEntry, derives: Derivable) -> TokenStream {
+    let name = ident(&entry.name);
+    let docs = doc_attrs(&entry.docs);
+    match &entry.details {
+        TypeDetails::Struct(details) => struct_item(space, &name, docs, details, derives),
+        TypeDetails::StringEnum(values) => string_enum(&name, docs, values),
+        TypeDetails::ValueEnum(values) => value_enum(&name, docs, values),
+        TypeDetails::Const(value) => const_item(&name, docs, value),
+        TypeDetails::OneOf(details) => one_of(space, &name, docs, details, derives),
+        TypeDetails::Alias(ty) => {
+            let ty = type_tokens(space, ty);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_item(space: &TypeSpace, name: &Ident, docs: TokenStream, details: &StructDetails, derives: Derivable) -> TokenStream {
+    let fields = details.fields.iter().map(|field| field_tokens(space, field));
+    let additional = details.additional.as_ref().map(|ty| {
+        let ty = type_tokens(space, ty);
+        quote! {
+            /// Properties not listed in the schema, kept so that they
+            /// round-trip.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    let derive = derive_attr(derives, quote!());
+    let deny = details.additional.is_none().then(|| quote!(#[serde(deny_unknown_fields)]));
+    quote! {
+        #docs
+        #derive
+        #deny
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn field_tokens(space: &TypeSpace, field: &Field) -> TokenStream {
+    let ident = ident(&field.ident);
+    let wire = &field.wire_name;
+    let inner = type_tokens(space, &field.ty);
+    let mut docs = field.docs.clone();
+    if let Some(default) = &field.default {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.push(format!("Default: `{default}`."));
+    }
+    let docs = doc_attrs(&docs);
+    let (ty, attrs) = match (field.required, field.nullable) {
+        (true, false) => (inner, quote!()),
+        (true, true) => (
+            quote!(::std::option::Option<#inner>),
+            quote!(#[serde(deserialize_with = "::hookforge::serde_support::required_nullable")]),
+        ),
+        (false, false) => (
+            quote!(::std::option::Option<#inner>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        ),
+        (false, true) => (
+            quote!(::std::option::Option<::std::option::Option<#inner>>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "::hookforge::serde_support::double_option")]),
+        ),
+    };
+    quote! {
+        #docs
+        #[serde(rename = #wire)]
+        #attrs
+        pub #ident: #ty,
+    }
+}
+
+fn string_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
+    let variants = values.iter().map(|value| {
+        let variant = ident(&value.ident);
+        let wire = value.value.as_str().unwrap_or_default();
+        quote! { #[serde(rename = #wire)] #variant, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
+        #[serde(crate = "::hookforge::serde")]
+        pub enum #name { #(#variants)* }
+    }
+}
+
+/// An enum whose values are not all strings. It converts through
+/// `serde_json::Value`, so each value matches exactly, whatever its type.
+fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
+    let variants: Vec<Ident> = values.iter().map(|v| ident(&v.ident)).collect();
+    let texts: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
+    let variant_docs = texts.iter().map(|t| format!(" `{t}`"));
+    let expected = format!("one of {}", texts.join(", "));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
+        #[serde(crate = "::hookforge::serde", try_from = "::hookforge::serde_json::Value", into = "::hookforge::serde_json::Value")]
+        pub enum #name { #( #[doc = #variant_docs] #variants, )* }
+
+        impl ::std::convert::TryFrom<::hookforge::serde_json::Value> for #name {
+            type Error = ::hookforge::serde_support::UnexpectedValue;
+            fn try_from(value: ::hookforge::serde_json::Value) -> ::std::result::Result<Self, Self::Error> {
+                #( if ::hookforge::serde_support::json_eq(&value, #texts) { return ::std::result::Result::Ok(Self::#variants); } )*
+                ::std::result::Result::Err(::hookforge::serde_support::UnexpectedValue::new(value, #expected))
+            }
+        }
+
+        impl ::std::convert::From<#name> for ::hookforge::serde_json::Value {
+            fn from(value: #name) -> Self {
+                match value { #( #name::#variants => ::hookforge::serde_support::json_value(#texts), )* }
+            }
+        }
+    }
+}
+
+fn const_item(name: &Ident, docs: TokenStream, value: &serde_json::Value) -> TokenStream {
+    let text = value.to_string();
+    let expected = format!("exactly {text}");
+    let note = format!(" Always `{text}` on the wire.");
+    quote! {
+        #docs
+        #[doc = #note]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
+        #[serde(crate = "::hookforge::serde", try_from = "::hookforge::serde_json::Value", into = "::hookforge::serde_json::Value")]
+        pub struct #name;
+
+        impl ::std::convert::TryFrom<::hookforge::serde_json::Value> for #name {
+            type Error = ::hookforge::serde_support::UnexpectedValue;
+            fn try_from(value: ::hookforge::serde_json::Value) -> ::std::result::Result<Self, Self::Error> {
+                if ::hookforge::serde_support::json_eq(&value, #text) {
+                    ::std::result::Result::Ok(Self)
+                } else {
+                    ::std::result::Result::Err(::hookforge::serde_support::UnexpectedValue::new(value, #expected))
+                }
+            }
+        }
+
+        impl ::std::convert::From<#name> for ::hookforge::serde_json::Value {
+            fn from(_: #name) -> Self {
+                ::hookforge::serde_support::json_value(#text)
+            }
+        }
+    }
+}
+
+/// A `oneOf` / `anyOf` enum. Variants are tried in order (serde's
+/// untagged representation). Where a tag property tells them apart, each
+/// variant's tag field has a single-value type, so only the right variant
+/// matches and the tag is written once, by the variant itself.
+fn one_of(space: &TypeSpace, name: &Ident, docs: TokenStream, details: &OneOfDetails, derives: Derivable) -> TokenStream {
+    let variants = details.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.ident);
+        let ty = type_tokens(space, &variant.ty);
+        let doc = variant.tag_value.as_ref().map(|value| {
+            let text = format!(" Selected by tag value `{value}`.");
+            quote!(#[doc = #text])
+        });
+        quote! { #doc #variant_name(#ty), }
+    });
+    let tag_doc = match &details.tagging {
+        Tagging::Internal { tag } => {
+            let text = format!(" Variants are told apart by the property `{tag}`.");
+            quote!(#[doc = ""] #[doc = #text])
+        }
+        Tagging::Untagged => quote!(),
+    };
+    let derive = derive_attr(derives, quote!());
+    quote! {
+        #docs
+        #tag_doc
+        #derive
+        #[serde(untagged)]
+        pub enum #name { #(#variants)* }
+    }
+}
+
+/// The Rust type expression for `ty`.
+pub fn type_tokens(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = ident(&space.get(*id).name);
+            quote!(#name)
+        }
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Integer { signed, bits } => {
+            let name = format_ident!("{}{}", if *signed { "i" } else { "u" }, bits);
+            quote!(#name)
+        }
+        TypeRef::Float => quote!(f64),
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Format(format) => {
+            let name = format_ident!("{}", match format {
+                StringFormat::DateTime => "DateTime",
+                StringFormat::Date => "Date",
+                StringFormat::Time => "Time",
+                StringFormat::Uuid => "Uuid",
+                StringFormat::Uri => "Uri",
+                StringFormat::Email => "Email",
+                StringFormat::Byte => "Base64",
+            });
+            quote!(::hookforge::formats::#name)
+        }
+        TypeRef::Json => quote!(::hookforge::serde_json::Value),
+        TypeRef::Unit => quote!(()),
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(space, inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(space, inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(space, inner);
+            quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::Box(inner) => {
+            let inner = type_tokens(space, inner);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}

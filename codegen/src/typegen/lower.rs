@@ -1,0 +1,639 @@
+//! Lowering JSON Schema into the [`TypeSpace`].
+//!
+//! Each schema location gets its type id before its children are lowered,
+//! so forward and circular references resolve to the id; cycles are broken
+//! with `Box` afterwards (see `cycles`).
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::document::Document;
+use crate::pointer::JsonPointer;
+use crate::source::FileId;
+use crate::tree::{Node, Value};
+
+use super::names::{pascal_case, snake_case, NameScope};
+use super::space::{
+    EnumValue, Field, OneOfDetails, SchemaLocation, StringFormat, StructDetails, Tagging,
+    TypeDetails, TypeEntry, TypeId, TypeRef, TypeSpace, Variant,
+};
+
+/// Deepest nesting of inline schemas lowered; deeper ones become
+/// `serde_json::Value` with a warning instead of overflowing the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Builds a [`TypeSpace`] from schemas of one document.
+pub struct Lowering<'d> {
+    document: &'d Document,
+    space: TypeSpace,
+    by_location: HashMap<SchemaLocation, TypeRef>,
+    roots: HashMap<SchemaLocation, TypeRef>,
+    type_names: NameScope,
+    diagnostics: Vec<Diagnostic>,
+    depth: usize,
+}
+
+/// A schema node together with where it is written.
+#[derive(Clone)]
+struct Schema<'d> {
+    file: FileId,
+    pointer: JsonPointer,
+    node: &'d Node,
+}
+
+impl<'d> Lowering<'d> {
+    /// Starts an empty space for `document`.
+    pub fn new(document: &'d Document) -> Lowering<'d> {
+        Lowering {
+            document,
+            space: TypeSpace::default(),
+            by_location: HashMap::new(),
+            roots: HashMap::new(),
+            type_names: NameScope::default(),
+            diagnostics: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Lowers the schema at `pointer` in `file` and returns the type that
+    /// represents it. `hint` names the type when neither a component name
+    /// nor a `title` does (for example `UserSignedUpPayload`).
+    pub fn add_root(&mut self, file: FileId, pointer: &JsonPointer, hint: &str) -> TypeRef {
+        let Some(node) = self.document.tree(file).and_then(|tree| lookup(tree, pointer)) else {
+            return TypeRef::Json;
+        };
+        self.add_root_node(file, pointer, node, hint)
+    }
+
+    /// Lowers `node`, which stands at `pointer` in `file` (or, for a schema
+    /// merged from traits, is written nowhere as one piece), like
+    /// [`Lowering::add_root`].
+    pub fn add_root_node(&mut self, file: FileId, pointer: &JsonPointer, node: &'d Node, hint: &str) -> TypeRef {
+        let location = (file, pointer.clone());
+        if let Some(known) = self.roots.get(&location) {
+            return known.clone();
+        }
+        let ty = self.add_root_uncached(file, pointer, node, hint);
+        self.roots.insert(location, ty.clone());
+        ty
+    }
+
+    fn add_root_uncached(&mut self, file: FileId, pointer: &JsonPointer, node: &'d Node, hint: &str) -> TypeRef {
+        let schema = Schema {
+            file,
+            pointer: pointer.clone(),
+            node,
+        };
+        let ty = self.lower(schema, hint);
+        // A root schema that is a plain primitive still gets a name, so the
+        // message has a type to refer to.
+        match ty {
+            TypeRef::Named(_) => ty,
+            other => {
+                let location = (file, pointer.clone());
+                let name = self.type_names.claim(&pascal_case(hint, "Payload"));
+                let id = self.push(name, Vec::new(), location, TypeDetails::Alias(other));
+                TypeRef::Named(id)
+            }
+        }
+    }
+
+    /// Finishes lowering: boxes cycle edges and returns the space and the
+    /// diagnostics found.
+    pub fn finish(mut self) -> (TypeSpace, Vec<Diagnostic>) {
+        super::cycles::box_cycles(&mut self.space);
+        (self.space, self.diagnostics)
+    }
+
+    fn push(&mut self, name: String, docs: Vec<String>, origin: SchemaLocation, details: TypeDetails) -> TypeId {
+        let id = TypeId(self.space.entries.len());
+        self.space.entries.push(TypeEntry {
+            name,
+            docs,
+            origin,
+            details,
+        });
+        id
+    }
+
+    fn lower(&mut self, schema: Schema<'d>, hint: &str) -> TypeRef {
+        // A node's span names the file it was read from, which is also right
+        // for nodes that trait merging moved into another object.
+        let target = match self.document.follow(schema.node.span.file, &schema.pointer, schema.node) {
+            Ok(target) => Schema {
+                file: target.file,
+                pointer: target.pointer,
+                node: target.node,
+            },
+            // The loader already reported the broken reference.
+            Err(_) => return TypeRef::Json,
+        };
+        let location = (target.file, target.pointer.clone());
+        if let Some(known) = self.by_location.get(&location) {
+            return known.clone();
+        }
+        if self.depth >= MAX_DEPTH {
+            self.warn(&target, format!("schema nesting is deeper than {MAX_DEPTH} levels; typed as serde_json::Value"));
+            return TypeRef::Json;
+        }
+        self.depth += 1;
+        let ty = self.lower_target(target, location, hint);
+        self.depth -= 1;
+        ty
+    }
+
+    fn lower_target(&mut self, schema: Schema<'d>, location: SchemaLocation, hint: &str) -> TypeRef {
+        let Value::Mapping(map) = &schema.node.value else {
+            // `true`, `{}` and anything else that is not a mapping accept any
+            // value; `false` accepts none, which no Rust type models.
+            return TypeRef::Json;
+        };
+        let name_hint = type_name_hint(&schema, hint);
+        let nullable_type = types(schema.node).contains(&"null");
+        let wrap = |ty: TypeRef| if nullable_type && ty != TypeRef::Unit { TypeRef::Option(Box::new(ty)) } else { ty };
+
+        if let Some(values) = map.get("enum").and_then(Node::as_sequence) {
+            return wrap(self.lower_enum(&schema, location, &name_hint, values));
+        }
+        if let Some(value) = map.get("const") {
+            let id = self.reserve(&name_hint, &schema, location);
+            self.space.entries[id.0].details = TypeDetails::Const(value.to_json());
+            return wrap(TypeRef::Named(id));
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(alternatives) = map.get(keyword).and_then(Node::as_sequence) {
+                return wrap(self.lower_one_of(&schema, location, &name_hint, keyword, alternatives));
+            }
+        }
+        if map.contains_key("allOf") {
+            return wrap(self.lower_all_of(&schema, location, &name_hint));
+        }
+        let kinds: Vec<&str> = types(schema.node).into_iter().filter(|t| *t != "null").collect();
+        let ty = match kinds.as_slice() {
+            [] if map.contains_key("properties") || map.contains_key("additionalProperties") => {
+                self.lower_object(&schema, location, &name_hint)
+            }
+            [] if map.contains_key("items") => self.lower_array(&schema, &name_hint),
+            [] => TypeRef::Json,
+            ["object"] => self.lower_object(&schema, location, &name_hint),
+            ["array"] => self.lower_array(&schema, &name_hint),
+            ["string"] => string_type(schema.node),
+            ["integer"] => integer_type(schema.node),
+            ["number"] => TypeRef::Float,
+            ["boolean"] => TypeRef::Bool,
+            // Several types without `oneOf`: any JSON value of those types.
+            _ => TypeRef::Json,
+        };
+        if kinds.is_empty() && nullable_type {
+            return TypeRef::Unit;
+        }
+        wrap(ty)
+    }
+
+    /// Reserves a named type for `location` before its children are
+    /// lowered, so references back to it resolve.
+    fn reserve(&mut self, hint: &str, schema: &Schema<'d>, location: SchemaLocation) -> TypeId {
+        let name = self.type_names.claim(&pascal_case(hint, "Schema"));
+        let docs = docs(schema.node);
+        let id = self.push(name, docs, location.clone(), TypeDetails::Alias(TypeRef::Json));
+        self.by_location.insert(location, TypeRef::Named(id));
+        id
+    }
+
+    fn lower_enum(&mut self, schema: &Schema<'d>, location: SchemaLocation, hint: &str, values: &[Node]) -> TypeRef {
+        let id = self.reserve(hint, schema, location);
+        let all_strings = values.iter().all(|v| v.as_str().is_some() || v.is_null());
+        let mut scope = NameScope::default();
+        let mut seen = Vec::new();
+        let mut variants = Vec::new();
+        for value in values {
+            let json = value.to_json();
+            if value.is_null() || seen.contains(&json) {
+                // `null` in an enum makes the type nullable rather than a
+                // variant; a repeated value adds nothing.
+                continue;
+            }
+            seen.push(json.clone());
+            let base = match &json {
+                serde_json::Value::String(s) => pascal_case(s, "Empty"),
+                serde_json::Value::Number(n) => pascal_case(&format!("V{n}").replace(['-', '.'], "_"), "Number"),
+                serde_json::Value::Bool(b) => pascal_case(&b.to_string(), "Bool"),
+                _ => "Value".to_owned(),
+            };
+            variants.push(EnumValue {
+                ident: scope.claim(&base),
+                value: json,
+            });
+        }
+        let has_null = values.iter().any(Node::is_null);
+        self.space.entries[id.0].details = if all_strings {
+            TypeDetails::StringEnum(variants)
+        } else {
+            TypeDetails::ValueEnum(variants)
+        };
+        if has_null {
+            TypeRef::Option(Box::new(TypeRef::Named(id)))
+        } else {
+            TypeRef::Named(id)
+        }
+    }
+
+    fn lower_array(&mut self, schema: &Schema<'d>, hint: &str) -> TypeRef {
+        let Some(items) = schema.node.get("items") else {
+            return TypeRef::Vec(Box::new(TypeRef::Json));
+        };
+        if items.as_sequence().is_some() {
+            // Tuple validation (`items: [..]`): positions may differ in type.
+            return TypeRef::Vec(Box::new(TypeRef::Json));
+        }
+        let item = self.child(schema, &["items"], items);
+        TypeRef::Vec(Box::new(self.lower(item, &format!("{hint}Item"))))
+    }
+
+    fn child(&self, schema: &Schema<'d>, path: &[&str], node: &'d Node) -> Schema<'d> {
+        let mut pointer = schema.pointer.clone();
+        for token in path {
+            pointer.push(*token);
+        }
+        Schema {
+            file: schema.file,
+            pointer,
+            node,
+        }
+    }
+
+    fn lower_object(&mut self, schema: &Schema<'d>, location: SchemaLocation, hint: &str) -> TypeRef {
+        let properties = schema.node.get("properties").and_then(Node::as_mapping);
+        let additional = schema.node.get("additionalProperties");
+        if properties.is_none_or(|p| p.is_empty()) {
+            // Without named properties an object is a map.
+            return match additional {
+                Some(node) if node.as_mapping().is_some() => {
+                    let value = self.child(schema, &["additionalProperties"], node);
+                    TypeRef::Map(Box::new(self.lower(value, &format!("{hint}Value"))))
+                }
+                Some(node) if node.as_bool() == Some(false) => {
+                    let id = self.reserve(hint, schema, location);
+                    self.space.entries[id.0].details = TypeDetails::Struct(StructDetails::default());
+                    TypeRef::Named(id)
+                }
+                _ => TypeRef::Map(Box::new(TypeRef::Json)),
+            };
+        }
+        let id = self.reserve(hint, schema, location);
+        let parts = vec![schema.clone()];
+        let details = self.struct_details(&parts, hint);
+        self.space.entries[id.0].details = TypeDetails::Struct(details);
+        TypeRef::Named(id)
+    }
+
+    /// Builds struct fields from one schema or from the merged parts of an
+    /// `allOf`. A property defined by several parts keeps the first
+    /// definition and gets a warning if a later one differs.
+    fn struct_details(&mut self, parts: &[Schema<'d>], hint: &str) -> StructDetails {
+        let mut required: Vec<String> = Vec::new();
+        let mut properties: Vec<(String, Schema<'d>)> = Vec::new();
+        let mut additional: Option<Option<Schema<'d>>> = None;
+        for part in parts {
+            if let Some(list) = part.node.get("required").and_then(Node::as_sequence) {
+                required.extend(list.iter().filter_map(Node::as_str).map(str::to_owned));
+            }
+            if let Some(map) = part.node.get("properties").and_then(Node::as_mapping) {
+                for (name, node) in map.iter() {
+                    let property = self.child(part, &["properties", name], node);
+                    match properties.iter().find(|(n, _)| n == name) {
+                        Some((_, first)) if first.node.to_json() != property.node.to_json() => {
+                            let first_at = format!("{}", first.pointer);
+                            self.warn(&property, format!("property {name:?} is also defined at {first_at} with a different schema; the first definition is used"));
+                        }
+                        Some(_) => {}
+                        None => properties.push((name.to_owned(), property)),
+                    }
+                }
+            }
+            match part.node.get("additionalProperties") {
+                Some(node) if node.as_bool() == Some(false) => additional = Some(None),
+                Some(node) if node.as_mapping().is_some() && additional.is_none() => {
+                    additional = Some(Some(self.child(part, &["additionalProperties"], node)));
+                }
+                _ => {}
+            }
+        }
+        let mut scope = NameScope::with_reserved(&["additional_properties"]);
+        let mut fields = Vec::new();
+        for (name, property) in properties {
+            let field_hint = format!("{hint}{}", pascal_case(&name, "Field"));
+            let mut ty = self.lower(property.clone(), &field_hint);
+            let mut nullable = false;
+            if let TypeRef::Option(inner) = ty {
+                nullable = true;
+                ty = *inner;
+            }
+            let resolved = self.document.follow(property.node.span.file, &property.pointer, property.node).ok();
+            let schema_node = resolved.as_ref().map_or(property.node, |t| t.node);
+            if schema_node.get("nullable").and_then(Node::as_bool) == Some(true) {
+                nullable = true;
+            }
+            fields.push(Field {
+                ident: scope.claim(&snake_case(&name, "field")),
+                wire_name: name.clone(),
+                ty,
+                required: required.contains(&name),
+                nullable,
+                default: schema_node.get("default").map(Node::to_json),
+                docs: docs(schema_node),
+            });
+        }
+        let additional = match additional {
+            Some(None) => None,
+            Some(Some(value)) => Some(self.lower(value, &format!("{hint}Value"))),
+            None => Some(TypeRef::Json),
+        };
+        StructDetails { fields, additional }
+    }
+
+    fn lower_all_of(&mut self, schema: &Schema<'d>, location: SchemaLocation, hint: &str) -> TypeRef {
+        let mut parts = Vec::new();
+        self.collect_all_of(schema.clone(), &mut parts, 0);
+        let objects = parts
+            .iter()
+            .filter(|p| p.node.get("properties").is_some() || types(p.node).contains(&"object"))
+            .count();
+        if objects == 0 {
+            // `allOf` of non-object constraints: the first part with a type
+            // decides the Rust type.
+            let typed = parts.iter().find(|p| !types(p.node).is_empty()).cloned();
+            return match typed {
+                Some(part) => {
+                    let node_type = types(part.node);
+                    match node_type.first().copied() {
+                        Some("string") => string_type(part.node),
+                        Some("integer") => integer_type(part.node),
+                        Some("number") => TypeRef::Float,
+                        Some("boolean") => TypeRef::Bool,
+                        _ => TypeRef::Json,
+                    }
+                }
+                None => TypeRef::Json,
+            };
+        }
+        let id = self.reserve(hint, schema, location);
+        let details = self.struct_details(&parts, hint);
+        self.space.entries[id.0].details = TypeDetails::Struct(details);
+        TypeRef::Named(id)
+    }
+
+    /// Flattens nested `allOf`s, following references, into `out`; the
+    /// schema itself comes first, so its own properties are kept.
+    fn collect_all_of(&mut self, schema: Schema<'d>, out: &mut Vec<Schema<'d>>, depth: usize) {
+        if depth > MAX_DEPTH || out.iter().any(|p| p.file == schema.file && p.pointer == schema.pointer) {
+            return;
+        }
+        out.push(schema.clone());
+        let Some(items) = schema.node.get("allOf").and_then(Node::as_sequence) else {
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let part = self.child(&schema, &["allOf", &i.to_string()], item);
+            let Ok(target) = self.document.follow(part.node.span.file, &part.pointer, part.node) else {
+                continue;
+            };
+            let part = Schema {
+                file: target.file,
+                pointer: target.pointer,
+                node: target.node,
+            };
+            self.collect_all_of(part, out, depth + 1);
+        }
+    }
+
+    fn lower_one_of(&mut self, schema: &Schema<'d>, location: SchemaLocation, hint: &str, keyword: &str, alternatives: &'d [Node]) -> TypeRef {
+        let id = self.reserve(hint, schema, location);
+        let mut nullable = false;
+        let mut members = Vec::new();
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let member = self.child(schema, &[keyword, &i.to_string()], alternative);
+            let resolved = self.document.follow(member.node.span.file, &member.pointer, member.node).ok();
+            let node = resolved.as_ref().map_or(member.node, |t| t.node);
+            if types(node) == ["null"] {
+                nullable = true;
+                continue;
+            }
+            let name = variant_name(resolved.as_ref().map(|t| &t.pointer), node, i);
+            members.push((name, member, node));
+        }
+        let tag = schema
+            .node
+            .get("discriminator")
+            .and_then(|d| d.as_str().or_else(|| d.get("propertyName").and_then(Node::as_str)))
+            .map(str::to_owned)
+            .or_else(|| common_const_property(&members.iter().map(|(_, _, n)| *n).collect::<Vec<_>>(), self.document, schema.file));
+        let mut scope = NameScope::default();
+        let mut variants = Vec::new();
+        for (name, member, node) in &members {
+            let ident = scope.claim(&pascal_case(name, "Variant"));
+            let ty = self.lower(member.clone(), &format!("{hint}{ident}"));
+            let tag_value = tag.as_ref().and_then(|tag| tag_value(node, tag).or_else(|| Some(name.clone())));
+            variants.push(Variant { ident, ty, tag_value });
+        }
+        let tagging = match &tag {
+            Some(tag) if variants.iter().all(|v| matches!(v.ty, TypeRef::Named(_))) => Tagging::Internal { tag: tag.clone() },
+            _ => Tagging::Untagged,
+        };
+        if tagging == Tagging::Untagged {
+            order_untagged(&mut variants, &self.space);
+        }
+        self.space.entries[id.0].details = TypeDetails::OneOf(OneOfDetails { variants, tagging });
+        if nullable {
+            TypeRef::Option(Box::new(TypeRef::Named(id)))
+        } else {
+            TypeRef::Named(id)
+        }
+    }
+
+    fn warn(&mut self, schema: &Schema<'d>, message: String) {
+        self.diagnostics.push(
+            Diagnostic::warning(Code::InvalidSchema, message)
+                .at(schema.pointer.to_string(), schema.node.span),
+        );
+    }
+}
+
+/// Looks up `pointer` in `tree` without following references.
+fn lookup<'t>(tree: &'t Node, pointer: &JsonPointer) -> Option<&'t Node> {
+    pointer.tokens().iter().try_fold(tree, |node, token| match &node.value {
+        Value::Mapping(m) => m.get(token),
+        Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    })
+}
+
+/// The `type` keyword as a list of names.
+fn types(node: &Node) -> Vec<&str> {
+    match node.get("type") {
+        Some(t) => match &t.value {
+            Value::String(s) => vec![s.as_str()],
+            Value::Sequence(items) => items.iter().filter_map(Node::as_str).collect(),
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    }
+}
+
+/// The name a schema's type takes: its component key, then its `title`,
+/// then the path-derived `hint`.
+fn type_name_hint(schema: &Schema<'_>, hint: &str) -> String {
+    let tokens = schema.pointer.tokens();
+    if let [components, kind, name] = tokens {
+        if components == "components" && kind == "schemas" {
+            return name.clone();
+        }
+    }
+    if let Some(title) = schema.node.get("title").and_then(Node::as_str) {
+        if !pascal_case(title, "").is_empty() {
+            return title.to_owned();
+        }
+    }
+    hint.to_owned()
+}
+
+fn variant_name(pointer: Option<&JsonPointer>, node: &Node, index: usize) -> String {
+    if let Some(tokens) = pointer.map(JsonPointer::tokens) {
+        if let [components, _, name] = tokens {
+            if components == "components" {
+                return name.clone();
+            }
+        }
+    }
+    if let Some(title) = node.get("title").and_then(Node::as_str) {
+        return title.to_owned();
+    }
+    match types(node).first() {
+        Some(kind) => (*kind).to_owned(),
+        None => format!("Variant{index}"),
+    }
+}
+
+/// A property that every member declares with a distinct `const` (or
+/// one-value `enum`), which can serve as an internal tag.
+fn common_const_property(members: &[&Node], _document: &Document, _file: FileId) -> Option<String> {
+    let first = members.first()?;
+    let candidates = first.get("properties")?.as_mapping()?;
+    'candidate: for (name, _) in candidates.iter() {
+        let mut values = Vec::new();
+        for member in members {
+            let Some(value) = tag_value(member, name) else {
+                continue 'candidate;
+            };
+            if values.contains(&value) {
+                continue 'candidate;
+            }
+            values.push(value);
+        }
+        if members.len() > 1 {
+            return Some(name.to_owned());
+        }
+    }
+    None
+}
+
+/// The single string value that property `tag` of `member` may take.
+fn tag_value(member: &Node, tag: &str) -> Option<String> {
+    let property = member.get("properties")?.get(tag)?;
+    if let Some(value) = property.get("const").and_then(Node::as_str) {
+        return Some(value.to_owned());
+    }
+    match property.get("enum").and_then(Node::as_sequence) {
+        Some([only]) => only.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// Orders untagged variants so that a variant that accepts more inputs
+/// comes after the ones it would otherwise shadow: structs with more
+/// required fields first, then formats before plain strings, integers
+/// before floats, and any-value variants last.
+fn order_untagged(variants: &mut [Variant], space: &TypeSpace) {
+    let rank = |ty: &TypeRef| -> (u8, i64) {
+        match ty {
+            TypeRef::Named(id) => match &space.get(*id).details {
+                TypeDetails::Struct(s) => (1, -(s.fields.iter().filter(|f| f.required).count() as i64) * 1000 - s.fields.len() as i64),
+                TypeDetails::Const(_) | TypeDetails::StringEnum(_) | TypeDetails::ValueEnum(_) => (0, 0),
+                _ => (2, 0),
+            },
+            TypeRef::Unit | TypeRef::Bool => (3, 0),
+            TypeRef::Integer { bits, .. } => (4, i64::from(*bits)),
+            TypeRef::Float => (5, 0),
+            TypeRef::Format(_) => (6, 0),
+            TypeRef::String => (7, 0),
+            TypeRef::Vec(_) => (8, 0),
+            TypeRef::Map(_) => (9, 0),
+            _ => (10, 0),
+        }
+    };
+    variants.sort_by_key(|v| rank(&v.ty));
+}
+
+fn string_type(node: &Node) -> TypeRef {
+    match node.get("format").and_then(Node::as_str) {
+        Some("date-time") => TypeRef::Format(StringFormat::DateTime),
+        Some("date") => TypeRef::Format(StringFormat::Date),
+        Some("time") => TypeRef::Format(StringFormat::Time),
+        Some("uuid") => TypeRef::Format(StringFormat::Uuid),
+        Some("uri") => TypeRef::Format(StringFormat::Uri),
+        Some("email") => TypeRef::Format(StringFormat::Email),
+        Some("byte") => TypeRef::Format(StringFormat::Byte),
+        _ => TypeRef::String,
+    }
+}
+
+/// Picks the narrowest integer type that holds the schema's range: the
+/// `format` (`int32`, `int64`, `uint64`, ...) when present, else the
+/// `minimum` / `maximum` bounds, else `i64`.
+fn integer_type(node: &Node) -> TypeRef {
+    let signed = |bits| TypeRef::Integer { signed: true, bits };
+    let unsigned = |bits| TypeRef::Integer { signed: false, bits };
+    match node.get("format").and_then(Node::as_str) {
+        Some("int8") => return signed(8),
+        Some("int16") => return signed(16),
+        Some("int32") => return signed(32),
+        Some("int64") => return signed(64),
+        Some("uint8") => return unsigned(8),
+        Some("uint16") => return unsigned(16),
+        Some("uint32") => return unsigned(32),
+        Some("uint64") => return unsigned(64),
+        _ => {}
+    }
+    let bound = |key: &str| node.get(key).and_then(Node::as_number).map(|n| n.as_str().parse::<f64>().unwrap_or(f64::NAN));
+    let (minimum, maximum) = (bound("minimum"), bound("maximum"));
+    match (minimum, maximum) {
+        (_, Some(max)) if max > i64::MAX as f64 => {
+            if minimum.is_some_and(|m| m >= 0.0) && max <= u64::MAX as f64 {
+                unsigned(64)
+            } else {
+                signed(128)
+            }
+        }
+        (Some(min), _) if min < i64::MIN as f64 => signed(128),
+        _ => signed(64),
+    }
+}
+
+/// Doc comment lines from `description` and `examples`.
+fn docs(node: &Node) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(description) = node.get("description").and_then(Node::as_str) {
+        lines.extend(description.lines().map(str::to_owned));
+    }
+    if let Some(examples) = node.get("examples").and_then(Node::as_sequence) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push("Examples:".to_owned());
+        for example in examples {
+            lines.push(format!("- `{}`", example.to_json()));
+        }
+    }
+    lines
+}
+
