@@ -101,12 +101,12 @@ pub fn write_diagnostic(
         let marked = &snippet.marked;
         let number = format!("{:>gutter$}", snippet.line_number);
         writeln!(out, "{pad} {bar}")?;
-        writeln!(
-            out,
-            "{} {bar} {}",
-            style.paint(Paint::Gutter, &number),
-            marked.text
-        )?;
+        let number = style.paint(Paint::Gutter, &number);
+        if marked.text.is_empty() {
+            writeln!(out, "{number} {bar}")?;
+        } else {
+            writeln!(out, "{number} {bar} {}", marked.text)?;
+        }
         let carets = "^".repeat(marked.width);
         writeln!(
             out,
@@ -421,6 +421,17 @@ mod tests {
             Style::default(),
         );
         assert!(out.contains("3 |   orders:\n  |   ^^^^^^^\n"), "{out}");
+    }
+
+    #[test]
+    fn empty_source_line_has_no_trailing_space() {
+        let mut sources = SourceMap::default();
+        let file = sources.add(PathBuf::from("a.yaml"), "a: [\n\n".to_owned());
+        let diagnostic = Diagnostic::error(Code::Syntax, "unexpected end of file")
+            .at("", span(file, (3, 1), (3, 1)));
+        let out =
+            diagnostic_to_string(&diagnostic, &sources, Path::new("a.yaml"), Style::default());
+        assert!(out.contains("\n3 |\n  | ^\n"), "{out:?}");
     }
 
     #[test]
