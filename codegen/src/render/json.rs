@@ -72,3 +72,78 @@ pub fn diagnostic(diagnostic: &Diagnostic, sources: &SourceMap, root_path: &Path
         "end_column": span.map(|s| s.end.column),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::diagnostic::Code;
+    use crate::source::{Position, Span};
+
+    #[test]
+    fn diagnostic_without_span_has_null_position() {
+        let sources = SourceMap::default();
+        let value = diagnostic(
+            &Diagnostic::error(Code::Io, "cannot read"),
+            &sources,
+            Path::new("root.yaml"),
+        );
+        assert_eq!(value["file"], "root.yaml");
+        assert_eq!(value["line"], Value::Null);
+        assert_eq!(value["column"], Value::Null);
+        assert_eq!(value["end_line"], Value::Null);
+        assert_eq!(value["end_column"], Value::Null);
+        assert_eq!(value["help"], Value::Null);
+        assert_eq!(value["pointer"], "");
+    }
+
+    #[test]
+    fn diagnostic_names_file_of_its_span() {
+        let mut sources = SourceMap::default();
+        sources.add(PathBuf::from("root.yaml"), "a: 1\n".to_owned());
+        let part = sources.add(PathBuf::from("part.yaml"), "b: 2\n".to_owned());
+        let span = Span {
+            file: part,
+            start: Position { line: 1, column: 4 },
+            end: Position { line: 1, column: 5 },
+        };
+        let value = diagnostic(
+            &Diagnostic::warning(Code::InvalidValue, "bad").at("/b", span),
+            &sources,
+            Path::new("root.yaml"),
+        );
+        assert_eq!(value["severity"], "warning");
+        assert_eq!(value["code"], "invalid-value");
+        assert_eq!(value["file"], "part.yaml");
+        assert_eq!(value["pointer"], "/b");
+        assert_eq!(value["line"], 1);
+        assert_eq!(value["column"], 4);
+        assert_eq!(value["end_column"], 5);
+    }
+
+    #[test]
+    fn field_names_are_in_documented_order() {
+        let sources = SourceMap::default();
+        let value = diagnostic(&Diagnostic::error(Code::Io, "x"), &sources, Path::new("a"));
+        let keys: Vec<&str> = value
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            keys,
+            [
+                "severity",
+                "code",
+                "message",
+                "help",
+                "pointer",
+                "file",
+                "line",
+                "column",
+                "end_line",
+                "end_column"
+            ]
+        );
+    }
+}
