@@ -281,41 +281,6 @@ const VERDICT_EXCEPTIONS: &[Exception] = &[
         reason: "the address uses {streetlightId} but the channel declares no parameters; the official tools' lint rejects address parameters that are not declared",
     },
     Exception {
-        path: "v2/spec-examples-2.0.0/rpc-client.yml",
-        verdict: Verdict::Reject,
-        reason: "the AMQP message binding has `replyTo`, which is an operation binding field; the official AMQP message binding schema allows only contentEncoding, messageType and bindingVersion",
-    },
-    Exception {
-        path: "v2/spec-examples-2.0.0/rpc-server.yml",
-        verdict: Verdict::Reject,
-        reason: "the AMQP message binding has `replyTo`, which is an operation binding field; the official AMQP message binding schema allows only contentEncoding, messageType and bindingVersion",
-    },
-    Exception {
-        path: "v2/spec-examples-2.6.0/rpc-client.yml",
-        verdict: Verdict::Reject,
-        reason: "the AMQP message binding has `replyTo`, which is an operation binding field; the official AMQP message binding schema allows only contentEncoding, messageType and bindingVersion",
-    },
-    Exception {
-        path: "v2/spec-examples-2.6.0/rpc-server.yml",
-        verdict: Verdict::Reject,
-        reason: "the AMQP message binding has `replyTo`, which is an operation binding field; the official AMQP message binding schema allows only contentEncoding, messageType and bindingVersion",
-    },
-    Exception {
-        path: "v2/spec-examples-2.6.0/operation-security.yml",
-        verdict: Verdict::Reject,
-        reason: "the HTTP operation binding has `headers`, which is a message binding field; the official HTTP operation binding schema does not allow it",
-    },
-    Exception {
-        path: "v2/spec-examples-2.0.0/gitter-streaming.yml",
-        verdict: Verdict::Reject,
-        reason: "`bindings.http` references #/components/messageBindings/streamingHeaders, a whole Message Bindings Object ({http: ...}), where one HTTP message binding belongs",
-    },
-    Exception {
-        path: "v2/spec-examples-2.6.0/gitter-streaming.yml",
-        verdict: Verdict::Reject,
-        reason: "`bindings.http` references #/components/messageBindings/streamingHeaders, a whole Message Bindings Object ({http: ...}), where one HTTP message binding belongs",
-    },
-    Exception {
         path: "invalid/tck/bindings/kafka/0.1.0/Message_Bindings_Object/Fields_Types/invalid-key-type.yaml",
         verdict: Verdict::Accept,
         reason: "`{prop: 1}` is a valid Schema Object, because JSON Schema ignores unknown keywords, and the official Kafka 0.1.0 binding schema accepts it",

@@ -59,9 +59,631 @@ struct Disagreement {
     reason: &'static str,
 }
 
+/// The 2.x schemas accept any object as a protocol binding, while the
+/// protocol's own official binding schema rejects this one.
+const BINDINGS_NOT_IN_V2_SCHEMA: &str = "the official 2.x schema accepts any object as a binding; \
+     the protocol's official binding schema rejects this binding, and so do we";
+
+const COMPONENT_KEY_PATTERN: &str = "the official schema does not check Components Object keys; \
+     the specification restricts them to ^[a-zA-Z0-9.\\-_]+$, and so do we";
+
+const SCOPES_BY_SCHEME_TYPE: &str = "the official 2.0 schema does not relate scopes to the scheme \
+     type; the specification allows scopes only for oauth2 and openIdConnect schemes, and the TCK \
+     labels other schemes with scopes invalid";
+
+const SERVER_VARIABLE_EXAMPLE: &str = "the official schema does not compare a server variable's \
+     examples with its `enum`; the TCK labels an example outside the enum invalid";
+
+const CHANNEL_QUERY: &str = "the official 2.0 schema checks channel names only as URI templates; \
+     the specification forbids query parameters in them, and the TCK labels this invalid";
+
+const NAME_PATTERN: &str = "the official 2.0 schema does not check server and parameter names; \
+     the specification restricts them to ^[A-Za-z0-9_\\-]+$, and the TCK labels this invalid";
+
+const AVRO_PAYLOAD: &str = "the official 2.x schema checks Avro payloads against an Avro schema; \
+     we do not validate Avro, because its rules lie outside AsyncAPI";
+
+const OPENAPI_PAYLOAD: &str = "the official schema checks payloads in the OpenAPI 3.0 schema \
+     format against the OpenAPI schema; we do not validate that format, because its rules lie \
+     outside AsyncAPI";
+
+const PRE_RELEASE_VERSION: &str = "we accept pre-release versions such as 2.0.0-rc2 on purpose \
+     (the TCK labels this valid); the official 2.0.0 schema allows only the exact text 2.0.0";
+
+const REMOTE_REF_AMBIGUOUS: &str =
+    "a remote `$ref`, which we never fetch, stays as written and then \
+     matches both branches of the official 3.0 schema's oneOf [Reference, Schema] for the Kafka \
+     binding key";
+
 /// Documents on which our structural verdict deliberately differs from the
 /// official schema's.
-const DISAGREEMENTS: &[Disagreement] = &[];
+const DISAGREEMENTS: &[Disagreement] = &[
+    Disagreement {
+        document: "corpus:invalid/avro-schema-parser/invalid-asyncapi.yaml",
+        rejected: Rejected::ByOfficialOnly,
+        reason: AVRO_PAYLOAD,
+    },
+    Disagreement {
+        document: "corpus:invalid/parser-js-openapi-schema-parser/invalid-asyncapi.yaml",
+        rejected: Rejected::ByOfficialOnly,
+        reason: OPENAPI_PAYLOAD,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Channels_Object/invalid-query-param-used.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: CHANNEL_QUERY,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-channelBindings-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-correlationIds-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-messageBindings-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-messageTraits-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-messages-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-operationBindings-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-operationTraits-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-parameters-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-schemas-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-securitySchemes-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-serverBindings-key.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Parameters_Object/invalid-pattern-field.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: NAME_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Security_Requirement_Object/invalid-X509-non-empty-array.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: SCOPES_BY_SCHEME_TYPE,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Security_Requirement_Object/invalid-apiKey-non-empty-array.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: SCOPES_BY_SCHEME_TYPE,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Security_Requirement_Object/invalid-asymmetricEncryption-non-empty-array.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: SCOPES_BY_SCHEME_TYPE,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Security_Requirement_Object/invalid-http-non-empty-array.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: SCOPES_BY_SCHEME_TYPE,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Security_Requirement_Object/invalid-httpApiKey-non-empty-array.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: SCOPES_BY_SCHEME_TYPE,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Security_Requirement_Object/invalid-symmetricEncryption-non-empty-array.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: SCOPES_BY_SCHEME_TYPE,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Security_Requirement_Object/invalid-userPassword-non-empty-array.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: SCOPES_BY_SCHEME_TYPE,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Server_Variable_Object/invalid-examples-item.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: SERVER_VARIABLE_EXAMPLE,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Servers_Object/invalid-patterned-field.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: NAME_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-exchange-autoDelete-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-exchange-durable-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-exchange-name-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-exchange-type-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-exchange-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-exchange-vhost-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-is-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-autoDelete-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-durable-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-exclusive-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-name-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-vhost-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/invalid-exchange-name-length.yaml.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/invalid-exchange-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/invalid-is-value.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Channel_Bindings_Object/invalid-queue-name-length.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Message_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Message_Bindings_Object/Fields_Types/invalid-contentEncoding-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Message_Bindings_Object/Fields_Types/invalid-messageType-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-ack-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-bcc-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-cc-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-deliveryMode-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-expiration-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-mandatory-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-priority-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-replyTo-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-timestamp-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-userId-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/invalid-deliveryMode-value.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/invalid-expiration-below-zero.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Message_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Message_Bindings_Object/Fields_Types/invalid-headers-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Message_Bindings_Object/invalid-headers-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-method-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-query-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-type-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Operation_Bindings_Object/invalid-method-value.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Operation_Bindings_Object/invalid-missing-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Operation_Bindings_Object/invalid-query-schema-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Operation_Bindings_Object/invalid-type-value.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-binding-version-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-destination-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-max-msg-length-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-exclusive-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-is-partitioned-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-queue-required-objectName.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-topic-durable-permitted-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/Fields_Types/invalid-topic-last-msg-retained-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Channel_Bindings_Object/invalid-both-types.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Message_Bindings_Object/Fields_Types/invalid-binding-version-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Message_Bindings_Object/Fields_Types/invalid-expiry-value.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Message_Bindings_Object/Fields_Types/invalid-type-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Message_Bindings_Object/Fields_Types/invalid-type-value.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Server_BIndings_Object/Fields_Types/invalid-heartbeat-interval.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/kafka/0.1.0/Message_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/kafka/0.1.0/Message_Bindings_Object/invalid-extra-properties.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/kafka/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Message_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-qos-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-retain-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Operation_Bindings_Object/invalid-qos-value.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-cleanSession-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-clientId-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-keepAlive-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-lastWill-message-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-lastWill-qos-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-lastWill-retain-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-lastWill-topic-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/Fields_Types/invalid-lastWill-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/Fields_Types/invalid-headers-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/Fields_Types/invalid-method-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/Fields_Types/invalid-query-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/invalid-headers-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/invalid-method.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/invalid-query-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:large/real-world/yodata-real-estate-asyncapi.json",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:multi-file/generator-apiwithref/apiwithref.json",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+    Disagreement {
+        document: "corpus:v2/real-world/great-expectations-cloud-asyncapi.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:v2/tck/asyncapi-2.0/AsyncAPI_Version_String/valid-with-hyphen.yaml",
+        rejected: Rejected::ByOfficialOnly,
+        reason: PRE_RELEASE_VERSION,
+    },
+    Disagreement {
+        document: "corpus:v3/asyncapi-react-json/adeo-kafka-request-reply.json",
+        rejected: Rejected::ByOfficialOnly,
+        reason: REMOTE_REF_AMBIGUOUS,
+    },
+    Disagreement {
+        document: "corpus:v3/converter-js-openapi/callbacks_and_contents.yml",
+        rejected: Rejected::ByOfficialOnly,
+        reason: OPENAPI_PAYLOAD,
+    },
+    Disagreement {
+        document: "corpus:v3/converter-js-openapi/operation_and_parameter.yml",
+        rejected: Rejected::ByOfficialOnly,
+        reason: OPENAPI_PAYLOAD,
+    },
+    Disagreement {
+        document: "corpus:v3/converter-js-openapi/operation_and_parameter_client.yml",
+        rejected: Rejected::ByOfficialOnly,
+        reason: OPENAPI_PAYLOAD,
+    },
+    Disagreement {
+        document: "corpus:v3/spec-examples-3.0.0/adeo-kafka-request-reply-asyncapi.yml",
+        rejected: Rejected::ByOfficialOnly,
+        reason: REMOTE_REF_AMBIGUOUS,
+    },
+    Disagreement {
+        document: "repo:codegen/tests/fixtures/refs/root.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: COMPONENT_KEY_PATTERN,
+    },
+];
 
 /// The official verdict and ours for one document.
 struct Comparison {
