@@ -261,6 +261,19 @@ components:
     }
 
     #[test]
+    fn v3_operation_keys_are_not_compared() {
+        let text = r"asyncapi: 3.0.0
+info: {title: t, version: '1'}
+channels:
+  a: {address: a}
+operations:
+  first: {action: send, channel: {$ref: '#/channels/a'}, operationId: same}
+  second: {action: send, channel: {$ref: '#/channels/a'}, operationId: same}
+";
+        assert!(with_code(text, Code::DuplicateOperationId).is_empty());
+    }
+
+    #[test]
     fn message_id_before_2_4_is_ignored() {
         let text = r"asyncapi: 2.3.0
 info: {title: t, version: '1'}

@@ -971,6 +971,31 @@ mod tests {
     }
 
     #[test]
+    fn dependencies_and_property_names() {
+        let schema = "{dependencies: {card: [billing], vip: {required: [level]}}}";
+        assert_eq!(keywords(schema, "{card: 1}"), ["dependencies"]);
+        assert_eq!(keywords(schema, "{vip: true}"), ["required"]);
+        assert!(keywords(schema, "{other: 1}").is_empty());
+        assert_eq!(
+            keywords("{dependentRequired: {a: [b]}}", "{a: 1}"),
+            ["dependentRequired"]
+        );
+        let names = failures("{propertyNames: {pattern: '^[a-z]+$'}}", "{ok: 1, Bad: 2}");
+        assert_eq!(names.len(), 1);
+        assert_eq!(names[0].keyword, "pattern");
+        assert_eq!(names[0].instance_path.to_string(), "/Bad");
+    }
+
+    #[test]
+    fn property_counts() {
+        assert_eq!(keywords("{minProperties: 2}", "{a: 1}"), ["minProperties"]);
+        assert_eq!(
+            keywords("{maxProperties: 1}", "{a: 1, b: 2}"),
+            ["maxProperties"]
+        );
+    }
+
+    #[test]
     fn boolean_schemas() {
         assert!(keywords("true", "{a: 1}").is_empty());
         assert_eq!(keywords("false", "1"), ["false"]);

@@ -141,6 +141,31 @@ components:
     }
 
     #[test]
+    fn duplicate_server_and_operation_tags() {
+        let text = r"asyncapi: 3.0.0
+info: {title: t, version: '1'}
+servers:
+  prod:
+    host: example.com
+    protocol: kafka
+    tags: [{name: env}, {name: env}]
+channels:
+  a: {address: a}
+operations:
+  send:
+    action: send
+    channel: {$ref: '#/channels/a'}
+    tags: [{name: x}, {name: x}]
+";
+        let found = with_code(text, Code::DuplicateTag);
+        let pointers: Vec<&str> = found.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            ["/servers/prod/tags/1/name", "/operations/send/tags/1/name"]
+        );
+    }
+
+    #[test]
     fn distinct_tags_pass() {
         let text = r"asyncapi: 3.0.0
 info:
