@@ -99,7 +99,7 @@ impl Verdict {
     fn of(validation: &Validation, deny_warnings: bool) -> Verdict {
         if validation.is_io_failure() {
             Verdict::Unreadable
-        } else if !validation.is_valid() || (deny_warnings && !validation.diagnostics.is_empty()) {
+        } else if !validation.is_valid() || (deny_warnings && has_warning(validation)) {
             Verdict::Invalid
         } else {
             Verdict::Valid
@@ -281,6 +281,10 @@ fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
         sources.add(path.to_path_buf(), text);
     }
     sources
+}
+
+fn has_warning(validation: &Validation) -> bool {
+    validation.diagnostics.iter().any(|d| !d.is_error())
 }
 
 /// Whether the `NO_COLOR` convention (no-color.org) requests plain output,
