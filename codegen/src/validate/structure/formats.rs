@@ -1,0 +1,145 @@
+//! String formats: URIs, e-mail addresses, runtime expressions, 2.x server
+//! URLs, and the key patterns of component and parameter names.
+
+use super::rules::Format;
+
+/// Checks `value` against `format` and returns what is wrong with it, as a
+/// phrase that follows the value in a message, with a fix.
+pub(super) fn check(format: Format, value: &str) -> Result<(), (&'static str, &'static str)> {
+    let valid = match format {
+        Format::Uri => is_absolute_uri(value),
+        Format::Email => is_email(value),
+        Format::RuntimeExpression => is_runtime_expression(value),
+        Format::ServerUrl => is_server_url(value),
+    };
+    if valid {
+        return Ok(());
+    }
+    Err(match format {
+        Format::Uri => (
+            "is not an absolute URI",
+            "write a full URL with a scheme, such as `https://example.com/docs`",
+        ),
+        Format::Email => (
+            "is not an e-mail address",
+            "write an address such as `team@example.com`",
+        ),
+        Format::RuntimeExpression => (
+            "is not a runtime expression",
+            "write `$message.header#/json/pointer` or `$message.payload#/json/pointer`",
+        ),
+        Format::ServerUrl => (
+            "is not a server URL",
+            "write a non-empty URL such as `broker.example.com:{port}`, with every `{` closed by `}`",
+        ),
+    })
+}
+
+/// Returns whether `value` is an absolute URI: `scheme:` followed by characters
+/// that RFC 3986 allows (a percent sign is accepted as is).
+fn is_absolute_uri(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once(':') else {
+        return false;
+    };
+    let mut scheme_chars = scheme.chars();
+    let scheme_ok = scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    scheme_ok && rest.chars().all(is_uri_char)
+}
+
+/// Characters a URI may contain: RFC 3986 unreserved, reserved and `%`,
+/// plus non-ASCII letters (IRIs).
+fn is_uri_char(c: char) -> bool {
+    if !c.is_ascii() {
+        return !c.is_whitespace() && !c.is_control();
+    }
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
+}
+
+/// Returns whether `value` looks like `local@domain`: one `@`, both sides
+/// non-empty and without spaces.
+fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && !value.chars().any(char::is_whitespace)
+}
+
+/// Returns whether `value` starts like a runtime expression. The official
+/// schemas' pattern has no end anchor, so anything may follow the `#`.
+fn is_runtime_expression(value: &str) -> bool {
+    value.starts_with("$message.header#") || value.starts_with("$message.payload#")
+}
+
+/// Returns whether a 2.x server `url` is not empty and its variable braces pair
+/// up.
+fn is_server_url(value: &str) -> bool {
+    !value.trim().is_empty() && braces_balanced(value)
+}
+
+/// Returns whether every `{` is closed by a `}` before the next `{`, with a
+/// name between them.
+pub(super) fn braces_balanced(value: &str) -> bool {
+    let mut open: Option<usize> = None;
+    for (index, c) in value.char_indices() {
+        match (c, open) {
+            ('{', None) => open = Some(index),
+            ('{', Some(_)) => return false,
+            ('}', Some(start)) if index > start + 1 => open = None,
+            ('}', _) => return false,
+            _ => {}
+        }
+    }
+    open.is_none()
+}
+
+/// Returns whether `key` matches the 3.x component key pattern
+/// `^[a-zA-Z0-9.\-_]+$`.
+pub(super) fn is_component_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// Returns whether `key` matches the channel parameter name pattern
+/// `^[A-Za-z0-9_\-]+$`.
+pub(super) fn is_parameter_name(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_uris() {
+        assert!(is_absolute_uri("https://example.com/a?b=c#d"));
+        assert!(is_absolute_uri("urn:example:animal"));
+        assert!(!is_absolute_uri("messages/sending-rules"));
+        assert!(!is_absolute_uri("https://exa mple.com"));
+        assert!(!is_absolute_uri("1http://x"));
+    }
+
+    #[test]
+    fn runtime_expressions() {
+        assert!(is_runtime_expression("$message.header#/correlationId"));
+        assert!(is_runtime_expression("$message.payload#"));
+        assert!(!is_runtime_expression("in headers"));
+    }
+
+    #[test]
+    fn server_urls() {
+        assert!(is_server_url("{host}:{port}/v1"));
+        assert!(!is_server_url(""));
+        assert!(!is_server_url("{host"));
+        assert!(!is_server_url("host}"));
+        assert!(!is_server_url("{}"));
+    }
+}
