@@ -5,6 +5,7 @@
 //! not run; under `CI=true` it fails instead, so CI never passes on a suite
 //! that ran nothing.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use hookforge_codegen::document::LoadOptions;
@@ -32,7 +33,7 @@ pub fn corpus_dir_or_skip(suite: &str) -> Option<PathBuf> {
              (for example {CORPUS_VAR}=../shared/corpus from the workspace root)"
         );
         assert!(!in_ci, "{reason}, and CI=true forbids skipping it");
-        println!("{reason}");
+        report(&reason);
         return None;
     };
     let given = PathBuf::from(&value);
@@ -59,6 +60,13 @@ fn candidates(given: &Path) -> Vec<PathBuf> {
     }
     let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     vec![workspace_root.join(given), given.to_path_buf()]
+}
+
+/// Writes `line` to the process's stderr, bypassing the test harness's
+/// output capture, which hides `println!` and `eprintln!` of passing tests.
+/// Suites use it for summaries and skip notices that every run must show.
+pub fn report(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The workspace root, for reading our own fixtures and examples.

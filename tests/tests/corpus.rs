@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use hookforge_codegen::diagnostic::{Code, Diagnostic};
 use hookforge_codegen::validate_file;
-use hookforge_tests::corpus::{corpus_dir_or_skip, corpus_load_options};
+use hookforge_tests::corpus::{corpus_dir_or_skip, corpus_load_options, report};
 use hookforge_tests::location::expected_locations;
 use hookforge_tests::manifest::{self, Row, Validity};
 
@@ -576,31 +576,34 @@ fn corpus_documents_match_labels() {
         }
     }
 
-    println!(
+    report(&format!(
         "corpus: {} documents in {:.1?}",
         documents.len(),
         started.elapsed()
-    );
-    println!(
+    ));
+    report(&format!(
         "corpus: labelled valid: {}/{} accepted",
         valid.accepted, valid.total
-    );
-    println!(
+    ));
+    report(&format!(
         "corpus: labelled invalid: {}/{} rejected ({} with an expected location checked)",
         invalid.rejected,
         invalid.total,
         located.len()
-    );
-    println!(
+    ));
+    report(&format!(
         "corpus: AsyncAPI 1.x: {}/{} rejected",
         v1.rejected, v1.total
-    );
-    println!(
+    ));
+    report(&format!(
         "corpus: unlabelled: {} accepted, {} rejected, {} in all",
         unknown.accepted, unknown.rejected, unknown.total
-    );
-    println!("corpus: listed exceptions: {}", VERDICT_EXCEPTIONS.len());
-    println!("corpus: failures: {}", failures.len());
+    ));
+    report(&format!(
+        "corpus: listed exceptions: {}",
+        VERDICT_EXCEPTIONS.len()
+    ));
+    report(&format!("corpus: failures: {}", failures.len()));
     for failure in &failures {
         println!("{failure}");
     }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use hookforge_codegen::diagnostic::{Code, Diagnostic};
 use hookforge_codegen::validate_file;
 use hookforge_codegen::version::SpecVersion;
-use hookforge_tests::corpus::{corpus_dir_or_skip, corpus_load_options, workspace_root};
+use hookforge_tests::corpus::{corpus_dir_or_skip, corpus_load_options, report, workspace_root};
 use hookforge_tests::inline::inline_document;
 use hookforge_tests::manifest;
 use jsonschema::error::ValidationErrorKind;
@@ -755,10 +755,10 @@ fn compare(path: &Path, name: String, schemas: &mut OfficialSchemas) -> Option<C
             errors
         }
         Err(too_large) => {
-            println!(
+            report(&format!(
                 "official-schemas: {name} skipped: inlined it exceeds {} JSON values",
                 too_large.max_nodes
-            );
+            ));
             return None;
         }
     };
@@ -936,12 +936,12 @@ fn structural_verdicts_match_official_schemas() {
         }
     }
 
-    println!(
+    report(&format!(
         "official-schemas: {checked} documents checked, {agree} agree ({both_reject} rejected by both), \
          {} listed disagreements, {} failures",
         DISAGREEMENTS.len(),
         failures.len()
-    );
+    ));
     for failure in &failures {
         println!("{failure}");
     }
