@@ -80,6 +80,10 @@ const CHANNEL_QUERY: &str = "the official 2.0 schema checks channel names only a
 const NAME_PATTERN: &str = "the official 2.0 schema does not check server and parameter names; \
      the specification restricts them to ^[A-Za-z0-9_\\-]+$, and the TCK labels this invalid";
 
+const TRAIT_EXAMPLES: &str = "the official 2.0 schema does not restrict the examples of a \
+     message trait; a trait merges into its message, whose examples allow only headers and \
+     payload, and the TCK labels this invalid";
+
 const AVRO_PAYLOAD: &str = "the official 2.x schema checks Avro payloads against an Avro schema; \
      we do not validate Avro, because its rules lie outside AsyncAPI";
 
@@ -167,6 +171,11 @@ const DISAGREEMENTS: &[Disagreement] = &[
         document: "corpus:invalid/tck/asyncapi-2.0/Components_Object/invalid-serverBindings-key.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/asyncapi-2.0/Message_Trait_Object/invalid-examples-item.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: TRAIT_EXAMPLES,
     },
     Disagreement {
         document: "corpus:invalid/tck/asyncapi-2.0/Parameters_Object/invalid-pattern-field.yaml",
@@ -324,6 +333,11 @@ const DISAGREEMENTS: &[Disagreement] = &[
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
     Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Message_Bindings_Object/invalid-extra-properties.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
         document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-ack-type.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
@@ -389,12 +403,22 @@ const DISAGREEMENTS: &[Disagreement] = &[
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
     Disagreement {
+        document: "corpus:invalid/tck/bindings/amqp/0.1.0/Operation_Bindings_Object/invalid-extra-properties.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
         document: "corpus:invalid/tck/bindings/http/0.1.0/Message_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
     Disagreement {
         document: "corpus:invalid/tck/bindings/http/0.1.0/Message_Bindings_Object/Fields_Types/invalid-headers-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/http/0.1.0/Message_Bindings_Object/invalid-extra-properties.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
@@ -514,6 +538,11 @@ const DISAGREEMENTS: &[Disagreement] = &[
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
     Disagreement {
+        document: "corpus:invalid/tck/bindings/ibmmq/0.1.0/Server_BIndings_Object/invalid-extra-properties.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
         document: "corpus:invalid/tck/bindings/kafka/0.1.0/Message_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
@@ -529,7 +558,17 @@ const DISAGREEMENTS: &[Disagreement] = &[
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
     Disagreement {
+        document: "corpus:invalid/tck/bindings/kafka/0.1.0/Operation_Bindings_Object/invalid-extra-properties.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
         document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Message_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Message_Bindings_Object/invalid-extra-properties.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
@@ -545,6 +584,11 @@ const DISAGREEMENTS: &[Disagreement] = &[
     },
     Disagreement {
         document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Operation_Bindings_Object/Fields_Types/invalid-retain-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Operation_Bindings_Object/invalid-extra-properties.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
@@ -599,6 +643,11 @@ const DISAGREEMENTS: &[Disagreement] = &[
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
     Disagreement {
+        document: "corpus:invalid/tck/bindings/mqtt/0.1.0/Server_Bindings_Object/invalid-extra-properties.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
         document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/Fields_Types/invalid-bindingVersion-type.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
@@ -615,6 +664,11 @@ const DISAGREEMENTS: &[Disagreement] = &[
     },
     Disagreement {
         document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/Fields_Types/invalid-query-type.yaml",
+        rejected: Rejected::ByUsOnly,
+        reason: BINDINGS_NOT_IN_V2_SCHEMA,
+    },
+    Disagreement {
+        document: "corpus:invalid/tck/bindings/ws/1.1.1/Channel_Bindings_Object/invalid-extra-properties.yaml",
         rejected: Rejected::ByUsOnly,
         reason: BINDINGS_NOT_IN_V2_SCHEMA,
     },
