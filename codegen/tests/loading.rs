@@ -537,3 +537,22 @@ fn version_3_1_is_read() {
         validation.diagnostics
     );
 }
+
+#[test]
+fn error_at_end_of_input_stays_on_last_line() {
+    // The parser places this error on line 2, which does not exist.
+    for (text, position) in [("%{}", at(1, 4)), ("a: 1\n%x", at(2, 1)), ("a: [1,\r\n", at(2, 1))] {
+        let (_, diagnostics) = Document::from_text(Path::new("e.yaml"), text, LoadOptions::default());
+        let error = diagnostics.last().expect("an error");
+        assert_eq!(error.code, Code::Syntax, "{text:?}");
+        assert_eq!(start(error), position, "{text:?}: {error:#?}");
+    }
+}
+
+#[test]
+fn empty_node_at_end_of_input_stays_on_last_line() {
+    // The parser places the empty scalar after an anchor on line 2.
+    let (document, _) = load_text("&anchor", LoadOptions::default());
+    assert!(document.root().is_null());
+    assert_eq!(document.root().span.start, at(1, 8));
+}

@@ -41,6 +41,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
         documents: 0,
         root: None,
         diagnostics: Vec::new(),
+        text_end: text_end(text),
     };
     for event in Parser::new_from_str(text) {
         let result = match event {
@@ -73,7 +74,8 @@ fn syntax_error(error: &ScanError, text: &str, file: FileId) -> Diagnostic {
             return tab_error(marker.line(), column, file);
         }
     }
-    let at = position(marker.line(), marker.col());
+    let (line, col) = within_text(text_end(text), marker.line(), marker.col());
+    let at = position(line, col);
     let span = Span {
         file,
         start: at,
@@ -93,6 +95,26 @@ fn syntax_error(error: &ScanError, text: &str, file: FileId) -> Diagnostic {
             diagnostic.with_help("indent with spaces; YAML does not allow tabs for indentation");
     }
     diagnostic.at("", span)
+}
+
+/// The 1-based number of the last line of `text` and its length in
+/// characters, where `\n`, `\r\n` and a lone `\r` each end a line.
+fn text_end(text: &str) -> (usize, usize) {
+    let breaks = text.matches(['\n', '\r']).count() - text.matches("\r\n").count();
+    let tail = text.rsplit(['\n', '\r']).next().unwrap_or("");
+    (breaks + 1, tail.chars().count())
+}
+
+/// Moves a parser position that lies past the last line (`end`, from
+/// [`text_end`]) to the end of the last line, so that the line exists when
+/// a diagnostic quotes it. The parser places some errors and empty nodes
+/// at the end of the input there.
+fn within_text(end: (usize, usize), line: usize, col: usize) -> (usize, usize) {
+    if line <= end.0 {
+        (line, col)
+    } else {
+        end
+    }
 }
 
 /// The 0-based character column of the first tab in the indentation of
@@ -159,14 +181,19 @@ struct Builder<'l> {
     documents: usize,
     root: Option<Node>,
     diagnostics: Vec<Diagnostic>,
+    /// Last line and its length, from [`text_end`].
+    text_end: (usize, usize),
 }
 
 impl Builder<'_> {
     fn span(&self, span: YamlSpan) -> Span {
+        let (start_line, start_col) =
+            within_text(self.text_end, span.start.line(), span.start.col());
+        let (end_line, end_col) = within_text(self.text_end, span.end.line(), span.end.col());
         Span {
             file: self.file,
-            start: position(span.start.line(), span.start.col()),
-            end: position(span.end.line(), span.end.col()),
+            start: position(start_line, start_col),
+            end: position(end_line, end_col),
         }
     }
 
