@@ -62,20 +62,37 @@ impl UnexpectedValue {
 
 impl fmt::Display for UnexpectedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid value {}, expected {}", self.value, self.expected)
+        write!(
+            f,
+            "invalid value {}, expected {}",
+            self.value, self.expected
+        )
     }
 }
 
 impl std::error::Error for UnexpectedValue {}
 
-/// Whether `value` equals the JSON written as `text`. Numbers compare by
-/// value, so `1.0` equals `1`.
+/// Whether `value` equals the JSON written as `text`. Two integers compare
+/// exactly; a float compares by value with any number, so `1.0` equals `1`.
 pub fn json_eq(value: &Value, text: &str) -> bool {
     let expected = json_value(text);
     match (value, &expected) {
-        (Value::Number(a), Value::Number(b)) => a == b || a.as_f64() == b.as_f64(),
+        (Value::Number(a), Value::Number(b)) if a.is_f64() || b.is_f64() => {
+            a.as_f64() == b.as_f64()
+        }
         _ => *value == expected,
     }
+}
+
+/// Deserializes an optional field that must not be `null` when present.
+/// Used with `default`, so an absent field is `None`, while serde's plain
+/// `Option` would also turn `null` into `None` and accept it.
+pub fn present_not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Parses JSON text that the generator wrote; invalid text gives `null`.
@@ -93,7 +110,11 @@ mod tests {
     struct Record {
         #[serde(deserialize_with = "required_nullable")]
         required: Option<u8>,
-        #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "double_option"
+        )]
         optional: Option<Option<u8>>,
     }
 
@@ -101,12 +122,20 @@ mod tests {
     fn absent_null_and_value_stay_apart() {
         let absent: Record = serde_json::from_str(r#"{"required": null}"#).expect("valid");
         assert_eq!(absent.optional, None);
-        let null: Record = serde_json::from_str(r#"{"required": 1, "optional": null}"#).expect("valid");
+        let null: Record =
+            serde_json::from_str(r#"{"required": 1, "optional": null}"#).expect("valid");
         assert_eq!(null.optional, Some(None));
-        let value: Record = serde_json::from_str(r#"{"required": 1, "optional": 2}"#).expect("valid");
+        let value: Record =
+            serde_json::from_str(r#"{"required": 1, "optional": 2}"#).expect("valid");
         assert_eq!(value.optional, Some(Some(2)));
-        assert_eq!(serde_json::to_string(&null).expect("serializes"), r#"{"required":1,"optional":null}"#);
-        assert_eq!(serde_json::to_string(&absent).expect("serializes"), r#"{"required":null}"#);
+        assert_eq!(
+            serde_json::to_string(&null).expect("serializes"),
+            r#"{"required":1,"optional":null}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&absent).expect("serializes"),
+            r#"{"required":null}"#
+        );
     }
 
     #[test]
@@ -118,5 +147,41 @@ mod tests {
     fn numbers_compare_by_value() {
         assert!(json_eq(&serde_json::json!(1.0), "1"));
         assert!(!json_eq(&serde_json::json!("1"), "1"));
+    }
+
+    #[test]
+    fn large_integers_compare_exactly() {
+        assert!(json_eq(
+            &serde_json::json!(9007199254740993u64),
+            "9007199254740993"
+        ));
+        assert!(!json_eq(
+            &serde_json::json!(9007199254740992u64),
+            "9007199254740993"
+        ));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(crate = "serde")]
+    struct Optional {
+        #[serde(default, deserialize_with = "present_not_null")]
+        value: Option<u8>,
+    }
+
+    #[test]
+    fn present_not_null_rejects_null_only() {
+        assert_eq!(
+            serde_json::from_str::<Optional>("{}")
+                .expect("absent is fine")
+                .value,
+            None
+        );
+        assert_eq!(
+            serde_json::from_str::<Optional>(r#"{"value": 3}"#)
+                .expect("valid")
+                .value,
+            Some(3)
+        );
+        assert!(serde_json::from_str::<Optional>(r#"{"value": null}"#).is_err());
     }
 }

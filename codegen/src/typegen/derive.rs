@@ -17,7 +17,13 @@ pub struct Derivable {
 
 /// Computes [`Derivable`] for every type, by fixpoint over the type graph.
 pub fn derivable(space: &TypeSpace) -> Vec<Derivable> {
-    let mut result = vec![Derivable { eq: true, hash: true }; space.len()];
+    let mut result = vec![
+        Derivable {
+            eq: true,
+            hash: true
+        };
+        space.len()
+    ];
     loop {
         let mut changed = false;
         for (id, entry) in space.iter() {
@@ -52,11 +58,25 @@ pub fn derivable(space: &TypeSpace) -> Vec<Derivable> {
 fn of_ref(ty: &TypeRef, known: &[Derivable]) -> Derivable {
     match ty {
         TypeRef::Named(id) => known[id.0],
-        TypeRef::Float => Derivable { eq: false, hash: false },
-        TypeRef::Json => Derivable { eq: true, hash: false },
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => of_ref(inner, known),
-        TypeRef::Bool | TypeRef::Integer { .. } | TypeRef::String | TypeRef::Format(_) | TypeRef::Unit => {
-            Derivable { eq: true, hash: true }
-        }
+        TypeRef::Float => Derivable {
+            eq: false,
+            hash: false,
+        },
+        TypeRef::Json => Derivable {
+            eq: true,
+            hash: false,
+        },
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => of_ref(inner, known),
+        TypeRef::Bool
+        | TypeRef::Integer { .. }
+        | TypeRef::String
+        | TypeRef::Format(_)
+        | TypeRef::Unit => Derivable {
+            eq: true,
+            hash: true,
+        },
     }
 }

@@ -12,8 +12,8 @@ use quote::{format_ident, quote};
 
 use super::derive::{derivable, Derivable};
 use super::space::{
-    EnumValue, Field, OneOfDetails, StringFormat, StructDetails, Tagging, TypeDetails,
-    TypeEntry, TypeRef, TypeSpace,
+    EnumValue, Field, OneOfDetails, StringFormat, StructDetails, Tagging, TypeDetails, TypeEntry,
+    TypeRef, TypeSpace,
 };
 
 /// Formats `space` as a Rust module body. `header` lines are written as
@@ -77,8 +77,17 @@ fn item(space: &TypeSpace, entry: &TypeEntry, derives: Derivable) -> TokenStream
     }
 }
 
-fn struct_item(space: &TypeSpace, name: &Ident, docs: TokenStream, details: &StructDetails, derives: Derivable) -> TokenStream {
-    let fields = details.fields.iter().map(|field| field_tokens(space, field));
+fn struct_item(
+    space: &TypeSpace,
+    name: &Ident,
+    docs: TokenStream,
+    details: &StructDetails,
+    derives: Derivable,
+) -> TokenStream {
+    let fields = details
+        .fields
+        .iter()
+        .map(|field| field_tokens(space, field));
     let additional = details.additional.as_ref().map(|ty| {
         let ty = type_tokens(space, ty);
         quote! {
@@ -89,7 +98,10 @@ fn struct_item(space: &TypeSpace, name: &Ident, docs: TokenStream, details: &Str
         }
     });
     let derive = derive_attr(derives, quote!());
-    let deny = details.additional.is_none().then(|| quote!(#[serde(deny_unknown_fields)]));
+    let deny = details
+        .additional
+        .is_none()
+        .then(|| quote!(#[serde(deny_unknown_fields)]));
     quote! {
         #docs
         #derive
@@ -121,7 +133,7 @@ fn field_tokens(space: &TypeSpace, field: &Field) -> TokenStream {
         ),
         (false, false) => (
             quote!(::std::option::Option<#inner>),
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "::hookforge::serde_support::present_not_null")]),
         ),
         (false, true) => (
             quote!(::std::option::Option<::std::option::Option<#inner>>),
@@ -213,7 +225,13 @@ fn const_item(name: &Ident, docs: TokenStream, value: &serde_json::Value) -> Tok
 /// untagged representation). Where a tag property tells them apart, each
 /// variant's tag field has a single-value type, so only the right variant
 /// matches and the tag is written once, by the variant itself.
-fn one_of(space: &TypeSpace, name: &Ident, docs: TokenStream, details: &OneOfDetails, derives: Derivable) -> TokenStream {
+fn one_of(
+    space: &TypeSpace,
+    name: &Ident,
+    docs: TokenStream,
+    details: &OneOfDetails,
+    derives: Derivable,
+) -> TokenStream {
     let variants = details.variants.iter().map(|variant| {
         let variant_name = ident(&variant.ident);
         let ty = type_tokens(space, &variant.ty);
@@ -255,15 +273,18 @@ pub fn type_tokens(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
         TypeRef::Float => quote!(f64),
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Format(format) => {
-            let name = format_ident!("{}", match format {
-                StringFormat::DateTime => "DateTime",
-                StringFormat::Date => "Date",
-                StringFormat::Time => "Time",
-                StringFormat::Uuid => "Uuid",
-                StringFormat::Uri => "Uri",
-                StringFormat::Email => "Email",
-                StringFormat::Byte => "Base64",
-            });
+            let name = format_ident!(
+                "{}",
+                match format {
+                    StringFormat::DateTime => "DateTime",
+                    StringFormat::Date => "Date",
+                    StringFormat::Time => "Time",
+                    StringFormat::Uuid => "Uuid",
+                    StringFormat::Uri => "Uri",
+                    StringFormat::Email => "Email",
+                    StringFormat::Byte => "Base64",
+                }
+            );
             quote!(::hookforge::formats::#name)
         }
         TypeRef::Json => quote!(::hookforge::serde_json::Value),

@@ -59,7 +59,11 @@ impl<'d> Lowering<'d> {
     /// represents it. `hint` names the type when neither a component name
     /// nor a `title` does (for example `UserSignedUpPayload`).
     pub fn add_root(&mut self, file: FileId, pointer: &JsonPointer, hint: &str) -> TypeRef {
-        let Some(node) = self.document.tree(file).and_then(|tree| lookup(tree, pointer)) else {
+        let Some(node) = self
+            .document
+            .tree(file)
+            .and_then(|tree| lookup(tree, pointer))
+        else {
             return TypeRef::Json;
         };
         self.add_root_node(file, pointer, node, hint)
@@ -68,7 +72,13 @@ impl<'d> Lowering<'d> {
     /// Lowers `node`, which stands at `pointer` in `file` (or, for a schema
     /// merged from traits, is written nowhere as one piece), like
     /// [`Lowering::add_root`].
-    pub fn add_root_node(&mut self, file: FileId, pointer: &JsonPointer, node: &'d Node, hint: &str) -> TypeRef {
+    pub fn add_root_node(
+        &mut self,
+        file: FileId,
+        pointer: &JsonPointer,
+        node: &'d Node,
+        hint: &str,
+    ) -> TypeRef {
         let location = (file, pointer.clone());
         if let Some(known) = self.roots.get(&location) {
             return known.clone();
@@ -78,7 +88,13 @@ impl<'d> Lowering<'d> {
         ty
     }
 
-    fn add_root_uncached(&mut self, file: FileId, pointer: &JsonPointer, node: &'d Node, hint: &str) -> TypeRef {
+    fn add_root_uncached(
+        &mut self,
+        file: FileId,
+        pointer: &JsonPointer,
+        node: &'d Node,
+        hint: &str,
+    ) -> TypeRef {
         let schema = Schema {
             file,
             pointer: pointer.clone(),
@@ -105,7 +121,13 @@ impl<'d> Lowering<'d> {
         (self.space, self.diagnostics)
     }
 
-    fn push(&mut self, name: String, docs: Vec<String>, origin: SchemaLocation, details: TypeDetails) -> TypeId {
+    fn push(
+        &mut self,
+        name: String,
+        docs: Vec<String>,
+        origin: SchemaLocation,
+        details: TypeDetails,
+    ) -> TypeId {
         let id = TypeId(self.space.entries.len());
         self.space.entries.push(TypeEntry {
             name,
@@ -119,7 +141,10 @@ impl<'d> Lowering<'d> {
     fn lower(&mut self, schema: Schema<'d>, hint: &str) -> TypeRef {
         // A node's span names the file it was read from, which is also right
         // for nodes that trait merging moved into another object.
-        let target = match self.document.follow(schema.node.span.file, &schema.pointer, schema.node) {
+        let target = match self
+            .document
+            .follow(schema.node.span.file, &schema.pointer, schema.node)
+        {
             Ok(target) => Schema {
                 file: target.file,
                 pointer: target.pointer,
@@ -133,7 +158,12 @@ impl<'d> Lowering<'d> {
             return known.clone();
         }
         if self.depth >= MAX_DEPTH {
-            self.warn(&target, format!("schema nesting is deeper than {MAX_DEPTH} levels; typed as serde_json::Value"));
+            self.warn(
+                &target,
+                format!(
+                    "schema nesting is deeper than {MAX_DEPTH} levels; typed as serde_json::Value"
+                ),
+            );
             return TypeRef::Json;
         }
         self.depth += 1;
@@ -142,7 +172,12 @@ impl<'d> Lowering<'d> {
         ty
     }
 
-    fn lower_target(&mut self, schema: Schema<'d>, location: SchemaLocation, hint: &str) -> TypeRef {
+    fn lower_target(
+        &mut self,
+        schema: Schema<'d>,
+        location: SchemaLocation,
+        hint: &str,
+    ) -> TypeRef {
         let Value::Mapping(map) = &schema.node.value else {
             // `true`, `{}` and anything else that is not a mapping accept any
             // value; `false` accepts none, which no Rust type models.
@@ -150,7 +185,13 @@ impl<'d> Lowering<'d> {
         };
         let name_hint = type_name_hint(&schema, hint);
         let nullable_type = types(schema.node).contains(&"null");
-        let wrap = |ty: TypeRef| if nullable_type && ty != TypeRef::Unit { TypeRef::Option(Box::new(ty)) } else { ty };
+        let wrap = |ty: TypeRef| {
+            if nullable_type && ty != TypeRef::Unit {
+                TypeRef::Option(Box::new(ty))
+            } else {
+                ty
+            }
+        };
 
         if let Some(values) = map.get("enum").and_then(Node::as_sequence) {
             return wrap(self.lower_enum(&schema, location, &name_hint, values));
@@ -162,13 +203,22 @@ impl<'d> Lowering<'d> {
         }
         for keyword in ["oneOf", "anyOf"] {
             if let Some(alternatives) = map.get(keyword).and_then(Node::as_sequence) {
-                return wrap(self.lower_one_of(&schema, location, &name_hint, keyword, alternatives));
+                return wrap(self.lower_one_of(
+                    &schema,
+                    location,
+                    &name_hint,
+                    keyword,
+                    alternatives,
+                ));
             }
         }
         if map.contains_key("allOf") {
             return wrap(self.lower_all_of(&schema, location, &name_hint));
         }
-        let kinds: Vec<&str> = types(schema.node).into_iter().filter(|t| *t != "null").collect();
+        let kinds: Vec<&str> = types(schema.node)
+            .into_iter()
+            .filter(|t| *t != "null")
+            .collect();
         let ty = match kinds.as_slice() {
             [] if map.contains_key("properties") || map.contains_key("additionalProperties") => {
                 self.lower_object(&schema, location, &name_hint)
@@ -195,12 +245,23 @@ impl<'d> Lowering<'d> {
     fn reserve(&mut self, hint: &str, schema: &Schema<'d>, location: SchemaLocation) -> TypeId {
         let name = self.type_names.claim(&pascal_case(hint, "Schema"));
         let docs = docs(schema.node);
-        let id = self.push(name, docs, location.clone(), TypeDetails::Alias(TypeRef::Json));
+        let id = self.push(
+            name,
+            docs,
+            location.clone(),
+            TypeDetails::Alias(TypeRef::Json),
+        );
         self.by_location.insert(location, TypeRef::Named(id));
         id
     }
 
-    fn lower_enum(&mut self, schema: &Schema<'d>, location: SchemaLocation, hint: &str, values: &[Node]) -> TypeRef {
+    fn lower_enum(
+        &mut self,
+        schema: &Schema<'d>,
+        location: SchemaLocation,
+        hint: &str,
+        values: &[Node],
+    ) -> TypeRef {
         let id = self.reserve(hint, schema, location);
         let all_strings = values.iter().all(|v| v.as_str().is_some() || v.is_null());
         let mut scope = NameScope::default();
@@ -215,8 +276,13 @@ impl<'d> Lowering<'d> {
             }
             seen.push(json.clone());
             let base = match &json {
-                serde_json::Value::String(s) => pascal_case(s, "Empty"),
-                serde_json::Value::Number(n) => pascal_case(&format!("V{n}").replace(['-', '.'], "_"), "Number"),
+                serde_json::Value::String(s) => match pascal_case(s, "") {
+                    name if name.is_empty() => symbol_name(s),
+                    name => name,
+                },
+                serde_json::Value::Number(n) => {
+                    pascal_case(&format!("V{n}").replace(['-', '.'], "_"), "Number")
+                }
                 serde_json::Value::Bool(b) => pascal_case(&b.to_string(), "Bool"),
                 _ => "Value".to_owned(),
             };
@@ -262,7 +328,12 @@ impl<'d> Lowering<'d> {
         }
     }
 
-    fn lower_object(&mut self, schema: &Schema<'d>, location: SchemaLocation, hint: &str) -> TypeRef {
+    fn lower_object(
+        &mut self,
+        schema: &Schema<'d>,
+        location: SchemaLocation,
+        hint: &str,
+    ) -> TypeRef {
         let properties = schema.node.get("properties").and_then(Node::as_mapping);
         let additional = schema.node.get("additionalProperties");
         if properties.is_none_or(|p| p.is_empty()) {
@@ -274,7 +345,8 @@ impl<'d> Lowering<'d> {
                 }
                 Some(node) if node.as_bool() == Some(false) => {
                     let id = self.reserve(hint, schema, location);
-                    self.space.entries[id.0].details = TypeDetails::Struct(StructDetails::default());
+                    self.space.entries[id.0].details =
+                        TypeDetails::Struct(StructDetails::default());
                     TypeRef::Named(id)
                 }
                 _ => TypeRef::Map(Box::new(TypeRef::Json)),
@@ -329,7 +401,10 @@ impl<'d> Lowering<'d> {
                 nullable = true;
                 ty = *inner;
             }
-            let resolved = self.document.follow(property.node.span.file, &property.pointer, property.node).ok();
+            let resolved = self
+                .document
+                .follow(property.node.span.file, &property.pointer, property.node)
+                .ok();
             let schema_node = resolved.as_ref().map_or(property.node, |t| t.node);
             if schema_node.get("nullable").and_then(Node::as_bool) == Some(true) {
                 nullable = true;
@@ -352,7 +427,19 @@ impl<'d> Lowering<'d> {
         StructDetails { fields, additional }
     }
 
-    fn lower_all_of(&mut self, schema: &Schema<'d>, location: SchemaLocation, hint: &str) -> TypeRef {
+    fn lower_all_of(
+        &mut self,
+        schema: &Schema<'d>,
+        location: SchemaLocation,
+        hint: &str,
+    ) -> TypeRef {
+        if let Some([only]) = schema.node.get("allOf").and_then(Node::as_sequence) {
+            if schema.node.get("properties").is_none() && schema.node.get("required").is_none() {
+                // `allOf: [X]` only wraps X, often to add a description.
+                let part = self.child(schema, &["allOf", "0"], only);
+                return self.lower(part, hint);
+            }
+        }
         let mut parts = Vec::new();
         self.collect_all_of(schema.clone(), &mut parts, 0);
         let objects = parts
@@ -386,7 +473,11 @@ impl<'d> Lowering<'d> {
     /// Flattens nested `allOf`s, following references, into `out`; the
     /// schema itself comes first, so its own properties are kept.
     fn collect_all_of(&mut self, schema: Schema<'d>, out: &mut Vec<Schema<'d>>, depth: usize) {
-        if depth > MAX_DEPTH || out.iter().any(|p| p.file == schema.file && p.pointer == schema.pointer) {
+        if depth > MAX_DEPTH
+            || out
+                .iter()
+                .any(|p| p.file == schema.file && p.pointer == schema.pointer)
+        {
             return;
         }
         out.push(schema.clone());
@@ -395,7 +486,10 @@ impl<'d> Lowering<'d> {
         };
         for (i, item) in items.iter().enumerate() {
             let part = self.child(&schema, &["allOf", &i.to_string()], item);
-            let Ok(target) = self.document.follow(part.node.span.file, &part.pointer, part.node) else {
+            let Ok(target) = self
+                .document
+                .follow(part.node.span.file, &part.pointer, part.node)
+            else {
                 continue;
             };
             let part = Schema {
@@ -407,13 +501,22 @@ impl<'d> Lowering<'d> {
         }
     }
 
-    fn lower_one_of(&mut self, schema: &Schema<'d>, location: SchemaLocation, hint: &str, keyword: &str, alternatives: &'d [Node]) -> TypeRef {
-        let id = self.reserve(hint, schema, location);
+    fn lower_one_of(
+        &mut self,
+        schema: &Schema<'d>,
+        location: SchemaLocation,
+        hint: &str,
+        keyword: &str,
+        alternatives: &'d [Node],
+    ) -> TypeRef {
         let mut nullable = false;
         let mut members = Vec::new();
         for (i, alternative) in alternatives.iter().enumerate() {
             let member = self.child(schema, &[keyword, &i.to_string()], alternative);
-            let resolved = self.document.follow(member.node.span.file, &member.pointer, member.node).ok();
+            let resolved = self
+                .document
+                .follow(member.node.span.file, &member.pointer, member.node)
+                .ok();
             let node = resolved.as_ref().map_or(member.node, |t| t.node);
             if types(node) == ["null"] {
                 nullable = true;
@@ -422,33 +525,59 @@ impl<'d> Lowering<'d> {
             let name = variant_name(resolved.as_ref().map(|t| &t.pointer), node, i);
             members.push((name, member, node));
         }
+        let wrap = |ty: TypeRef| {
+            if nullable {
+                TypeRef::Option(Box::new(ty))
+            } else {
+                ty
+            }
+        };
+        if members.len() == 1 && schema.node.get("properties").is_none() {
+            // A single alternative (often next to `null`) is that type itself.
+            let (_, member, _) = members.remove(0);
+            return wrap(self.lower(member, hint));
+        }
+        let id = self.reserve(hint, schema, location);
         let tag = schema
             .node
             .get("discriminator")
-            .and_then(|d| d.as_str().or_else(|| d.get("propertyName").and_then(Node::as_str)))
+            .and_then(|d| {
+                d.as_str()
+                    .or_else(|| d.get("propertyName").and_then(Node::as_str))
+            })
             .map(str::to_owned)
-            .or_else(|| common_const_property(&members.iter().map(|(_, _, n)| *n).collect::<Vec<_>>(), self.document, schema.file));
+            .or_else(|| {
+                common_const_property(
+                    &members.iter().map(|(_, _, n)| *n).collect::<Vec<_>>(),
+                    self.document,
+                    schema.file,
+                )
+            });
         let mut scope = NameScope::default();
         let mut variants = Vec::new();
         for (name, member, node) in &members {
             let ident = scope.claim(&pascal_case(name, "Variant"));
             let ty = self.lower(member.clone(), &format!("{hint}{ident}"));
-            let tag_value = tag.as_ref().and_then(|tag| tag_value(node, tag).or_else(|| Some(name.clone())));
-            variants.push(Variant { ident, ty, tag_value });
+            let tag_value = tag
+                .as_ref()
+                .and_then(|tag| tag_value(node, tag).or_else(|| Some(name.clone())));
+            variants.push(Variant {
+                ident,
+                ty,
+                tag_value,
+            });
         }
         let tagging = match &tag {
-            Some(tag) if variants.iter().all(|v| matches!(v.ty, TypeRef::Named(_))) => Tagging::Internal { tag: tag.clone() },
+            Some(tag) if variants.iter().all(|v| matches!(v.ty, TypeRef::Named(_))) => {
+                Tagging::Internal { tag: tag.clone() }
+            }
             _ => Tagging::Untagged,
         };
         if tagging == Tagging::Untagged {
             order_untagged(&mut variants, &self.space);
         }
         self.space.entries[id.0].details = TypeDetails::OneOf(OneOfDetails { variants, tagging });
-        if nullable {
-            TypeRef::Option(Box::new(TypeRef::Named(id)))
-        } else {
-            TypeRef::Named(id)
-        }
+        wrap(TypeRef::Named(id))
     }
 
     fn warn(&mut self, schema: &Schema<'d>, message: String) {
@@ -461,11 +590,14 @@ impl<'d> Lowering<'d> {
 
 /// Looks up `pointer` in `tree` without following references.
 fn lookup<'t>(tree: &'t Node, pointer: &JsonPointer) -> Option<&'t Node> {
-    pointer.tokens().iter().try_fold(tree, |node, token| match &node.value {
-        Value::Mapping(m) => m.get(token),
-        Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-        _ => None,
-    })
+    pointer
+        .tokens()
+        .iter()
+        .try_fold(tree, |node, token| match &node.value {
+            Value::Mapping(m) => m.get(token),
+            Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        })
 }
 
 /// The `type` keyword as a list of names.
@@ -498,11 +630,9 @@ fn type_name_hint(schema: &Schema<'_>, hint: &str) -> String {
 }
 
 fn variant_name(pointer: Option<&JsonPointer>, node: &Node, index: usize) -> String {
-    if let Some(tokens) = pointer.map(JsonPointer::tokens) {
-        if let [components, _, name] = tokens {
-            if components == "components" {
-                return name.clone();
-            }
+    if let Some([components, _, name]) = pointer.map(JsonPointer::tokens) {
+        if components == "components" {
+            return name.clone();
         }
     }
     if let Some(title) = node.get("title").and_then(Node::as_str) {
@@ -557,8 +687,14 @@ fn order_untagged(variants: &mut [Variant], space: &TypeSpace) {
     let rank = |ty: &TypeRef| -> (u8, i64) {
         match ty {
             TypeRef::Named(id) => match &space.get(*id).details {
-                TypeDetails::Struct(s) => (1, -(s.fields.iter().filter(|f| f.required).count() as i64) * 1000 - s.fields.len() as i64),
-                TypeDetails::Const(_) | TypeDetails::StringEnum(_) | TypeDetails::ValueEnum(_) => (0, 0),
+                TypeDetails::Struct(s) => (
+                    1,
+                    -(s.fields.iter().filter(|f| f.required).count() as i64) * 1000
+                        - s.fields.len() as i64,
+                ),
+                TypeDetails::Const(_) | TypeDetails::StringEnum(_) | TypeDetails::ValueEnum(_) => {
+                    (0, 0)
+                }
                 _ => (2, 0),
             },
             TypeRef::Unit | TypeRef::Bool => (3, 0),
@@ -587,12 +723,17 @@ fn string_type(node: &Node) -> TypeRef {
     }
 }
 
-/// Picks the narrowest integer type that holds the schema's range: the
-/// `format` (`int32`, `int64`, `uint64`, ...) when present, else the
-/// `minimum` / `maximum` bounds, else `i64`.
+/// Picks the integer type for a schema: the `format` (`int32`, `uint64`,
+/// ...) when present; otherwise the narrowest type that holds both
+/// `minimum` and `maximum` when both are given; otherwise `i64`, or `u64` /
+/// `i128` when a single bound does not fit `i64`. Bounds are compared as
+/// exact integers, never through `f64`.
 fn integer_type(node: &Node) -> TypeRef {
     let signed = |bits| TypeRef::Integer { signed: true, bits };
-    let unsigned = |bits| TypeRef::Integer { signed: false, bits };
+    let unsigned = |bits| TypeRef::Integer {
+        signed: false,
+        bits,
+    };
     match node.get("format").and_then(Node::as_str) {
         Some("int8") => return signed(8),
         Some("int16") => return signed(16),
@@ -604,18 +745,52 @@ fn integer_type(node: &Node) -> TypeRef {
         Some("uint64") => return unsigned(64),
         _ => {}
     }
-    let bound = |key: &str| node.get(key).and_then(Node::as_number).map(|n| n.as_str().parse::<f64>().unwrap_or(f64::NAN));
-    let (minimum, maximum) = (bound("minimum"), bound("maximum"));
-    match (minimum, maximum) {
-        (_, Some(max)) if max > i64::MAX as f64 => {
-            if minimum.is_some_and(|m| m >= 0.0) && max <= u64::MAX as f64 {
-                unsigned(64)
-            } else {
-                signed(128)
+    let bound = |key: &str| {
+        node.get(key)
+            .and_then(Node::as_number)
+            .and_then(integer_bound)
+    };
+    match (bound("minimum"), bound("maximum")) {
+        (Some(min), Some(max)) => narrowest(min, max),
+        (Some(min), None) if min < i128::from(i64::MIN) => signed(128),
+        (None, Some(max)) if max > i128::from(i64::MAX) => signed(128),
+        _ => signed(64),
+    }
+}
+
+/// A bound as an exact integer, or `None` for a fractional or huge bound.
+fn integer_bound(number: &crate::tree::Number) -> Option<i128> {
+    if number.is_integer() {
+        return number.as_str().parse().ok();
+    }
+    let value = number.as_f64();
+    (value.is_finite() && value.fract() == 0.0 && value.abs() < 1e38).then_some(value as i128)
+}
+
+fn narrowest(min: i128, max: i128) -> TypeRef {
+    if min >= 0 {
+        for bits in [8u8, 16, 32, 64] {
+            if max < 1i128 << bits {
+                return TypeRef::Integer {
+                    signed: false,
+                    bits,
+                };
             }
         }
-        (Some(min), _) if min < i64::MIN as f64 => signed(128),
-        _ => signed(64),
+        return TypeRef::Integer {
+            signed: false,
+            bits: 128,
+        };
+    }
+    for bits in [8u8, 16, 32, 64] {
+        let limit = 1i128 << (bits - 1);
+        if min >= -limit && max < limit {
+            return TypeRef::Integer { signed: true, bits };
+        }
+    }
+    TypeRef::Integer {
+        signed: true,
+        bits: 128,
     }
 }
 
@@ -623,7 +798,7 @@ fn integer_type(node: &Node) -> TypeRef {
 fn docs(node: &Node) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(description) = node.get("description").and_then(Node::as_str) {
-        lines.extend(description.lines().map(str::to_owned));
+        lines.extend(description.lines().map(doc_line));
     }
     if let Some(examples) = node.get("examples").and_then(Node::as_sequence) {
         if !lines.is_empty() {
@@ -631,9 +806,64 @@ fn docs(node: &Node) -> Vec<String> {
         }
         lines.push("Examples:".to_owned());
         for example in examples {
-            lines.push(format!("- `{}`", example.to_json()));
+            lines.push(doc_line(&format!("- `{}`", example.to_json())));
         }
     }
     lines
 }
 
+/// Makes one line safe for a doc attribute: rustc rejects a bare carriage
+/// return in doc comments, and other control characters only garble them.
+fn doc_line(line: &str) -> String {
+    line.chars()
+        .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+        .collect()
+}
+
+/// Names a value made only of symbols after the symbols (`!=` is `NotEq`),
+/// so such enum values get readable, distinct variants.
+fn symbol_name(value: &str) -> String {
+    let mut name = String::new();
+    for c in value.chars() {
+        let word = match c {
+            '=' => "Eq",
+            '!' => "Not",
+            '<' => "Lt",
+            '>' => "Gt",
+            '+' => "Plus",
+            '-' => "Minus",
+            '*' => "Star",
+            '/' => "Slash",
+            '\\' => "Backslash",
+            '%' => "Percent",
+            '&' => "Amp",
+            '|' => "Pipe",
+            '^' => "Caret",
+            '~' => "Tilde",
+            '.' => "Dot",
+            ',' => "Comma",
+            ':' => "Colon",
+            ';' => "Semicolon",
+            '@' => "At",
+            '#' => "Hash",
+            '$' => "Dollar",
+            '?' => "Question",
+            '_' => "Underscore",
+            '\'' => "Quote",
+            '"' => "DoubleQuote",
+            '(' | ')' | '[' | ']' | '{' | '}' => "Bracket",
+            ' ' => "Space",
+            _ if !c.is_ascii() => {
+                name.push_str(&format!("U{:X}", u32::from(c)));
+                continue;
+            }
+            _ => "",
+        };
+        name.push_str(word);
+    }
+    if name.is_empty() {
+        "Empty".to_owned()
+    } else {
+        name
+    }
+}

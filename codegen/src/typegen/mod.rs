@@ -59,9 +59,25 @@ pub fn lower_messages(document: &Document, api: &AsyncApi) -> GeneratedTypes {
         }
         seen.push(location);
         let name = message_name(key, message);
-        let payload = lower_schema(&mut lowering, document, message.payload.as_ref(), &format!("{name}Payload"), &mut diagnostics);
-        let headers = lower_schema(&mut lowering, document, message.headers.as_ref(), &format!("{name}Headers"), &mut diagnostics);
-        messages.push(MessageTypes { name, payload, headers });
+        let payload = lower_schema(
+            &mut lowering,
+            document,
+            message.payload.as_ref(),
+            &format!("{name}Payload"),
+            &mut diagnostics,
+        );
+        let headers = lower_schema(
+            &mut lowering,
+            document,
+            message.headers.as_ref(),
+            &format!("{name}Headers"),
+            &mut diagnostics,
+        );
+        messages.push(MessageTypes {
+            name,
+            payload,
+            headers,
+        });
     }
     let (space, lowering_diagnostics) = lowering.finish();
     diagnostics.extend(lowering_diagnostics);

@@ -11,7 +11,9 @@ fn digits(text: &str, count: usize) -> Option<u32> {
 /// `YYYY-MM-DD` with a day that exists in that month.
 pub(super) fn date(text: &str) -> bool {
     let mut parts = text.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     let (Some(year), Some(month), Some(day)) = (digits(y, 4), digits(m, 2), digits(d, 2)) else {
@@ -45,7 +47,9 @@ pub(super) fn time(text: &str) -> bool {
         return false;
     }
     let mut parts = clock.split(':');
-    let (Some(h), Some(m), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(h), Some(m), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     matches!((digits(h, 2), digits(m, 2), digits(s, 2)), (Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s <= 60)
@@ -66,7 +70,9 @@ fn numeric_offset(offset: &str) -> bool {
         return false;
     };
     match rest.split_once(':') {
-        Some((h, m)) => matches!((digits(h, 2), digits(m, 2)), (Some(h), Some(m)) if h < 24 && m < 60),
+        Some((h, m)) => {
+            matches!((digits(h, 2), digits(m, 2)), (Some(h), Some(m)) if h < 24 && m < 60)
+        }
         None => false,
     }
 }

@@ -1,0 +1,270 @@
+//! Golden tests for type generation: each fixture under
+//! `fixtures/generate` has its generated code committed under `golden/`.
+//! The files are compiled here, so they must build without warnings, and
+//! the round-trip tests below use the types they define.
+//!
+//! Run with `HOOKFORGE_BLESS=1` to rewrite the golden files after an
+//! intended change, then review the diff.
+
+#![deny(warnings)]
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+#[allow(missing_docs)]
+#[path = "../golden/names.rs"]
+mod names;
+
+#[allow(missing_docs)]
+#[path = "../golden/shapes.rs"]
+mod shapes;
+
+const FIXTURES: &[&str] = &["names", "shapes"];
+
+#[test]
+fn golden_files_are_current() {
+    let bless = std::env::var_os("HOOKFORGE_BLESS").is_some();
+    let mut stale = Vec::new();
+    for name in FIXTURES {
+        let fixture = format!("fixtures/generate/{name}.yaml");
+        let generated = hookforge_codegen::generate_types(Path::new(&fixture), Default::default());
+        let errors: Vec<_> = generated
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect();
+        assert!(errors.is_empty(), "{fixture}: {errors:#?}");
+        let code = generated.code.expect("code for a valid fixture");
+        let golden = format!("golden/{name}.rs");
+        if bless {
+            fs::write(&golden, &code).expect("golden file is writable");
+        } else if fs::read_to_string(&golden).ok().as_deref() != Some(code.as_str()) {
+            stale.push(golden);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale golden files (rerun with HOOKFORGE_BLESS=1 and review): {stale:?}"
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for name in FIXTURES {
+        let fixture = format!("fixtures/generate/{name}.yaml");
+        let first = hookforge_codegen::generate_types(Path::new(&fixture), Default::default()).code;
+        let second =
+            hookforge_codegen::generate_types(Path::new(&fixture), Default::default()).code;
+        assert_eq!(first, second, "{fixture}");
+    }
+}
+
+/// Deserializes `value` into `T` and serializes it back, expecting equal
+/// JSON (serde_json compares objects without regard to key order).
+fn round_trip<T>(value: Value) -> T
+where
+    T: hookforge::serde::de::DeserializeOwned + hookforge::serde::Serialize,
+{
+    let typed: T = serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("{value} does not deserialize: {e}"));
+    let back = serde_json::to_value(&typed).expect("serializes");
+    assert_eq!(back, value);
+    typed
+}
+
+fn rejects<T: hookforge::serde::de::DeserializeOwned>(value: Value) {
+    assert!(
+        serde_json::from_value::<T>(value.clone()).is_err(),
+        "{value} should be rejected"
+    );
+}
+
+#[test]
+fn colliding_enum_values_keep_wire_names() {
+    for value in ["count", "__count__", "Count", "COUNT", "count_"] {
+        let sample: names::Sample = round_trip(json!({"mode": value, "operator": "="}));
+        assert_eq!(
+            serde_json::to_value(sample.mode).expect("serializes"),
+            json!(value)
+        );
+    }
+    assert_eq!(
+        serde_json::from_value::<names::SampleMode>(json!("count")).expect("valid"),
+        names::SampleMode::Count
+    );
+}
+
+#[test]
+fn symbol_enum_values_are_distinct() {
+    let symbols = ["=", "!=", "≠", "<", "<=", "≤", ">", ">="];
+    let variants: Vec<names::SampleOperator> = symbols
+        .iter()
+        .map(|s| serde_json::from_value(json!(s)).expect("valid symbol"))
+        .collect();
+    for (i, a) in variants.iter().enumerate() {
+        for b in &variants[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+    assert_eq!(variants[1], names::SampleOperator::NotEq);
+    assert_eq!(variants[2], names::SampleOperator::U2260);
+}
+
+#[test]
+fn additional_properties_map_is_separate_from_fields() {
+    let sample: names::Sample = round_trip(json!({
+        "mode": "count", "operator": "<",
+        "additionalProperties": "x", "additional_properties": "y", "extra": "z", "k": 1
+    }));
+    assert_eq!(sample.additional_properties_2.as_deref(), Some("x"));
+    assert_eq!(sample.additional_properties_3.as_deref(), Some("y"));
+    assert_eq!(sample.extra.as_deref(), Some("z"));
+    assert_eq!(sample.additional_properties.len(), 1);
+    assert_eq!(sample.additional_properties.get("k"), Some(&1));
+    rejects::<names::Sample>(json!({"mode": "count", "operator": "<", "k": "one"}));
+}
+
+#[test]
+fn keyword_and_keyword_like_fields_keep_wire_names() {
+    let wire = json!({
+        "type": "t", "ref": "r", "async": true, "gen": false, "move": true,
+        "self": true, "Self": false, "super": true, "crate": false, "_": true,
+        "$ref": "#/not/a/reference", "message": null, "payload": "p", "schemaFormat": "f"
+    });
+    let value: names::Ref = round_trip(wire);
+    assert_eq!(value.r#type.as_deref(), Some("t"));
+    assert_eq!(value.self_, Some(true));
+    assert_eq!(value.self_2, Some(false));
+    assert_eq!(value.ref_2.as_deref(), Some("#/not/a/reference"));
+    assert_eq!(value.message, None);
+    rejects::<names::Ref>(json!({}));
+}
+
+#[test]
+fn names_from_digits_and_dots_stay_apart() {
+    let _: names::V2faChallenge = round_trip(json!({"code": "123"}));
+    let _: names::V10Event = round_trip(json!({"dotted": "a"}));
+    let _: names::V10Event2 = round_trip(json!({"dashed": "b"}));
+}
+
+#[test]
+fn optional_and_nullable_stay_distinct() {
+    let absent: shapes::Presence = round_trip(json!({"reqPlain": "a", "reqNull": null}));
+    assert_eq!(absent.req_null, None);
+    assert_eq!(absent.opt_null, None);
+    let null: shapes::Presence =
+        round_trip(json!({"reqPlain": "a", "reqNull": "b", "optNull": null, "optNullOneOf": null}));
+    assert_eq!(null.opt_null, Some(None));
+    assert_eq!(null.opt_null_one_of, Some(None));
+    let _: shapes::Presence =
+        round_trip(json!({"reqPlain": "a", "reqNull": "b", "optNull": "c", "optNullOneOf": "d"}));
+    rejects::<shapes::Presence>(json!({"reqPlain": "a"}));
+    rejects::<shapes::Presence>(json!({"reqPlain": null, "reqNull": null}));
+    rejects::<shapes::Presence>(json!({"reqPlain": "a", "reqNull": null, "optPlain": null}));
+}
+
+#[test]
+fn integers_use_a_type_that_holds_their_range() {
+    let limits: shapes::Limits = round_trip(json!({
+        "unsigned64": 18446744073709551615u64,
+        "atTwoPow63": 9223372036854775808u64,
+        "byteRange": 255,
+        "signed32": -2147483648,
+        "limit": 18446744073709551615u64,
+        "exact": 9007199254740993u64
+    }));
+    assert_eq!(limits.at_two_pow63, Some(9_223_372_036_854_775_808));
+    assert_eq!(limits.byte_range, Some(255u8));
+    rejects::<shapes::Limits>(json!({"unsigned64": -1}));
+    rejects::<shapes::Limits>(json!({"byteRange": 256}));
+    rejects::<shapes::Limits>(json!({"exact": 9007199254740992u64}));
+}
+
+#[test]
+fn formats_keep_their_wire_text() {
+    let calendar: shapes::Calendar = round_trip(json!({
+        "birthDate": "2024-09-15",
+        "createdAt": "2024-09-15T08:30:00.250+02:00",
+        "opensAt": "08:30:00",
+        "fuzzy": "sometime",
+        "id": "123e4567-e89b-12d3-a456-426614174000",
+        "homepage": "https://example.com/a",
+        "contact": "a@example.com",
+        "blob": "aGVsbG8="
+    }));
+    assert_eq!(
+        calendar.birth_date.as_ref().map(|d| d.as_str()),
+        Some("2024-09-15")
+    );
+    rejects::<shapes::Calendar>(json!({"birthDate": "2024-09-15T00:00:00Z"}));
+    rejects::<shapes::Calendar>(json!({"createdAt": "2024-09-15"}));
+}
+
+#[test]
+fn float_types_round_trip() {
+    let _: shapes::Reading =
+        round_trip(json!({"sample": {"value": 1.5, "label": "x"}, "tags": [1.0, 2.5]}));
+}
+
+#[test]
+fn injected_text_stays_data() {
+    let golden = fs::read_to_string("golden/shapes.rs").expect("golden file");
+    for line in golden.lines().filter(|l| l.contains("pwned")) {
+        let trimmed = line.trim_start();
+        let in_doc = trimmed.starts_with("///");
+        let in_literal = line
+            .find('"')
+            .is_some_and(|quote| quote < line.find("pwned").unwrap_or(0));
+        assert!(in_doc || in_literal, "input text escaped into code: {line}");
+    }
+    let label: shapes::InjectedLabel =
+        serde_json::from_value(json!("\"); fn pwned() {} (\"")).expect("valid value");
+    assert_eq!(label, shapes::InjectedLabel::FnPwned);
+    let _: shapes::Injected = round_trip(
+        json!({"count": "0 } fn pwned() { std::process::exit(1) } const _X: u8 = { 0", "label": "line\nbreak"}),
+    );
+    rejects::<shapes::Injected>(json!({"count": 0}));
+}
+
+#[test]
+fn recursive_types_round_trip() {
+    let tree: shapes::TreeNode =
+        round_trip(json!({"name": "a", "children": [{"name": "b", "children": []}]}));
+    assert_eq!(tree.children.map(|c| c.len()), Some(1));
+    let _: shapes::TreeNode = round_trip(json!({"name": "child", "parent": {"name": "root"}}));
+    let _: shapes::Folder =
+        round_trip(json!({"name": "f", "readme": {"name": "r", "folder": {"name": "g"}}}));
+    let person: shapes::Person =
+        round_trip(json!({"id": "1", "name": "Ann", "guardian": {"name": "Bob"}}));
+    assert_eq!(person.guardian.map(|g| g.name), Some("Bob".to_owned()));
+}
+
+#[test]
+fn const_tags_select_the_right_variant() {
+    let event: shapes::DeviceEvent =
+        round_trip(json!({"event": "disconnected", "reason": "timeout", "at": "t"}));
+    assert!(matches!(event, shapes::DeviceEvent::Disconnected(_)));
+    let event: shapes::DeviceEvent = round_trip(json!({"event": "connected", "at": "t"}));
+    assert!(matches!(event, shapes::DeviceEvent::Connected(_)));
+    rejects::<shapes::DeviceEvent>(json!({"event": "rebooted", "at": "t"}));
+}
+
+#[test]
+fn all_of_headers_merge_every_part() {
+    let headers: shapes::SongReleasedHeaders =
+        round_trip(json!({"traceId": "t", "tenant": "x", "retryCount": 2}));
+    assert_eq!(headers.trace_id, "t");
+    assert_eq!(headers.tenant, "x");
+    rejects::<shapes::SongReleasedHeaders>(json!({"traceId": "t"}));
+}
+
+#[test]
+fn inline_payloads_are_named_from_their_message() {
+    let payload: shapes::SongReleasedPayload =
+        round_trip(json!({"title": "t", "artist": {"name": "n"}}));
+    let artist: Option<shapes::SongReleasedPayloadArtist> = payload.artist;
+    assert!(artist.is_some());
+    let _: shapes::HeartbeatHeaders = round_trip(json!({"nodeId": "n1"}));
+}
