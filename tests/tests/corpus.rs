@@ -409,16 +409,20 @@ fn describe(row: &Row, outcome: &Outcome) -> String {
     text
 }
 
-/// Checks the AsyncAPI 1.x rule: exactly one `version-unsupported` error.
+/// Checks the AsyncAPI 1.x rule: exactly one `version-unsupported` error,
+/// whose message names the version as written.
 fn check_v1(row: &Row, outcome: &Outcome) -> Option<String> {
     match outcome {
         Outcome::Done { errors }
-            if errors.len() == 1 && errors[0].code == Code::VersionUnsupported =>
+            if errors.len() == 1
+                && errors[0].code == Code::VersionUnsupported
+                && errors[0].message.contains(&row.asyncapi_version) =>
         {
             None
         }
         _ => Some(format!(
-            "AsyncAPI 1.x document without exactly one version-unsupported error:\n{}",
+            "AsyncAPI 1.x document without exactly one version-unsupported error naming {:?}:\n{}",
+            row.asyncapi_version,
             describe(row, outcome)
         )),
     }
