@@ -31,6 +31,7 @@ fn golden_files_are_current() {
         let fixture = format!("fixtures/generate/{name}.yaml");
         let generated = hookforge_codegen::generate_types(Path::new(&fixture), Default::default());
         let errors: Vec<_> = generated
+            .validation
             .diagnostics
             .iter()
             .filter(|d| d.is_error())

@@ -3,6 +3,8 @@
 //! Exit codes: 0 when every file is valid (warnings allowed), 1 when any
 //! file is invalid, 2 on a usage error or when a file cannot be read.
 
+mod generate;
+mod load_args;
 mod validate;
 
 use std::process::ExitCode;
@@ -29,6 +31,9 @@ enum Command {
     /// problem with its location.
     #[command(after_help = EXIT_STATUS)]
     Validate(validate::ValidateArgs),
+    /// Generate Rust types for the payloads and headers of a document's
+    /// messages.
+    Generate(generate::GenerateArgs),
 }
 
 /// Parses the command line and runs the requested command. Usage errors
@@ -37,5 +42,6 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use hookforge_codegen::document::LoadOptions;
-use hookforge_codegen::load::Limits;
+
+use super::load_args::LoadArgs;
 use hookforge_codegen::render::{human, json, Style};
 use hookforge_codegen::source::SourceMap;
 use hookforge_codegen::{validate_file, Validation};
@@ -26,32 +27,8 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 
-    /// Follow `$ref`s to files outside the folder of the root document.
-    #[arg(long)]
-    allow_outside_root: bool,
-
-    /// Read `$ref`s whose URL starts with URL from the local folder DIR
-    /// instead; the rest of the URL is a path inside DIR. Repeatable.
-    /// Nothing is fetched over the network.
-    #[arg(long = "remote-mirror", value_name = "URL=DIR", value_parser = parse_mirror)]
-    remote_mirrors: Vec<(String, PathBuf)>,
-
-    /// Maximum size of one file, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
-    max_file_bytes: u64,
-
-    /// Maximum nesting depth of mappings and sequences in one file.
-    #[arg(long, value_name = "LEVELS", default_value_t = Limits::default().max_depth)]
-    max_depth: usize,
-
-    /// Maximum number of nodes in one file, counting each copy that a YAML
-    /// alias makes.
-    #[arg(long, value_name = "NODES", default_value_t = Limits::default().max_nodes)]
-    max_nodes: usize,
-
-    /// Maximum number of files in one document, the root included.
-    #[arg(long, value_name = "FILES", default_value_t = Limits::default().max_files)]
-    max_files: usize,
+    #[command(flatten)]
+    load: LoadArgs,
 
     /// Print errors only: no warnings, and no verdict lines for valid
     /// files. With `--format json`, warnings are left out of the output.
@@ -70,21 +47,6 @@ enum Format {
     Human,
     /// One JSON document with every file and diagnostic.
     Json,
-}
-
-impl ValidateArgs {
-    fn load_options(&self) -> LoadOptions {
-        LoadOptions {
-            limits: Limits {
-                max_file_bytes: self.max_file_bytes,
-                max_depth: self.max_depth,
-                max_nodes: self.max_nodes,
-                max_files: self.max_files,
-            },
-            allow_outside_root: self.allow_outside_root,
-            remote_mirrors: self.remote_mirrors.clone(),
-        }
-    }
 }
 
 /// The outcome for one file, or the worst outcome of a run.
@@ -119,7 +81,7 @@ impl Verdict {
 /// file cannot be read (or stdout cannot be written), otherwise 1 when a
 /// file is invalid, otherwise 0.
 pub fn run(args: &ValidateArgs) -> ExitCode {
-    let options = args.load_options();
+    let options = args.load.load_options();
     let style = Style {
         color: io::stdout().is_terminal() && !no_color_requested(),
     };
@@ -171,7 +133,7 @@ fn render_file(
     let sources = match &validation.document {
         Some(document) => &document.sources,
         None => {
-            fallback = root_sources(path, args.max_file_bytes);
+            fallback = root_sources(path, args.load.max_file_bytes);
             &fallback
         }
     };
@@ -293,66 +255,9 @@ fn no_color_requested() -> bool {
     env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
 }
 
-/// Parses `URL=DIR` for `--remote-mirror`. The URL must be `http://` or
-/// `https://` and DIR an existing folder, which is made absolute so it
-/// matches the absolute paths references resolve to.
-fn parse_mirror(text: &str) -> Result<(String, PathBuf), String> {
-    let Some((url, dir)) = text.split_once('=') else {
-        return Err(format!(
-            "expected URL=DIR, such as https://example.com/schemas/=./mirror, found {text:?}"
-        ));
-    };
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(format!(
-            "the URL prefix must start with http:// or https://, found {url:?} (the form is URL=DIR)"
-        ));
-    }
-    if dir.is_empty() {
-        return Err(format!("no folder given after '=' for {url:?}"));
-    }
-    let dir = PathBuf::from(dir);
-    if !dir.is_dir() {
-        return Err(format!(
-            "the mirror folder {} does not exist or is not a folder",
-            dir.display()
-        ));
-    }
-    let absolute = std::path::absolute(&dir)
-        .map_err(|e| format!("cannot make {} absolute: {e}", dir.display()))?;
-    Ok((url.to_owned(), absolute))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mirror_splits_at_first_equals_sign() {
-        let dir = env::temp_dir();
-        let text = format!("https://example.com/a/={}", dir.display());
-        let (url, parsed) = parse_mirror(&text).expect("valid mirror");
-        assert_eq!(url, "https://example.com/a/");
-        assert!(parsed.is_absolute());
-    }
-
-    #[test]
-    fn mirror_without_equals_sign_is_rejected() {
-        let error = parse_mirror("https://example.com/a/").expect_err("no DIR");
-        assert!(error.contains("URL=DIR"), "{error}");
-    }
-
-    #[test]
-    fn mirror_with_swapped_parts_is_rejected() {
-        let error = parse_mirror("./mirror=https://example.com/").expect_err("not a URL");
-        assert!(error.contains("http://"), "{error}");
-    }
-
-    #[test]
-    fn mirror_with_missing_folder_is_rejected() {
-        let error = parse_mirror("https://example.com/=/no/such/folder/hookforge")
-            .expect_err("missing folder");
-        assert!(error.contains("does not exist"), "{error}");
-    }
 
     #[test]
     fn totals_mention_unread_files_only_when_present() {
