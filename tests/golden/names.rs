@@ -7,7 +7,7 @@
     Eq,
     Hash,
     ::hookforge::serde::Serialize,
-    ::hookforge::serde::Deserialize,
+    ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
 pub struct Sample {
@@ -61,7 +61,7 @@ pub struct Sample {
     PartialOrd,
     Ord,
     ::hookforge::serde::Serialize,
-    ::hookforge::serde::Deserialize,
+    ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
 pub enum SampleMode {
@@ -87,7 +87,7 @@ pub enum SampleMode {
     PartialOrd,
     Ord,
     ::hookforge::serde::Serialize,
-    ::hookforge::serde::Deserialize,
+    ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
 pub enum SampleOperator {
@@ -109,7 +109,12 @@ pub enum SampleOperator {
     GtEq,
 }
 #[derive(
-    Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
 pub struct Ref {
@@ -210,11 +215,18 @@ pub struct Ref {
     /// Properties not listed in the schema, kept so that they
     /// round-trip.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::hookforge::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
 }
 #[derive(
-    Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
 pub struct V2faChallenge {
@@ -228,11 +240,18 @@ pub struct V2faChallenge {
     /// Properties not listed in the schema, kept so that they
     /// round-trip.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::hookforge::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
 }
 #[derive(
-    Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
 pub struct V10Event {
@@ -246,11 +265,18 @@ pub struct V10Event {
     /// Properties not listed in the schema, kept so that they
     /// round-trip.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::hookforge::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
 }
 #[derive(
-    Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
 pub struct V10Event2 {
@@ -264,6 +290,8 @@ pub struct V10Event2 {
     /// Properties not listed in the schema, kept so that they
     /// round-trip.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::hookforge::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
 }

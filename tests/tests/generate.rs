@@ -13,10 +13,13 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+// Golden files stay exactly as the generator wrote them.
+#[rustfmt::skip]
 #[allow(missing_docs)]
 #[path = "../golden/names.rs"]
 mod names;
 
+#[rustfmt::skip]
 #[allow(missing_docs)]
 #[path = "../golden/shapes.rs"]
 mod shapes;
