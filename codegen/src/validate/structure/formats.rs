@@ -80,6 +80,41 @@ fn is_server_url(value: &str) -> bool {
     !value.trim().is_empty() && braces_balanced(value)
 }
 
+/// Returns whether `value` is a URI template (RFC 6570): literal characters
+/// that URIs allow, `%` escapes, and `{expression}`s.
+pub(super) fn is_uri_template(value: &str) -> bool {
+    if value.is_empty() || !braces_balanced(value) {
+        return false;
+    }
+    let mut in_expression = false;
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => in_expression = true,
+            '}' => in_expression = false,
+            // Operators, names, separators and modifiers; `-` is not an RFC
+            // 6570 name character, but real channel names use it.
+            _ if in_expression => {
+                if !(c.is_ascii_alphanumeric() || "_.,:*%+#/;?&=!@|-".contains(c)) {
+                    return false;
+                }
+            }
+            '%' => {
+                let escape: String = chars.by_ref().take(2).collect();
+                if escape.len() != 2 || !escape.chars().all(|h| h.is_ascii_hexdigit()) {
+                    return false;
+                }
+            }
+            _ => {
+                if c.is_control() || c.is_whitespace() || "\"'<>\\^`|".contains(c) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
 /// Returns whether every `{` is closed by a `}` before the next `{`, with a
 /// name between them.
 pub(super) fn braces_balanced(value: &str) -> bool {
@@ -132,6 +167,17 @@ mod tests {
         assert!(is_runtime_expression("$message.header#/correlationId"));
         assert!(is_runtime_expression("$message.payload#"));
         assert!(!is_runtime_expression("in headers"));
+    }
+
+    #[test]
+    fn uri_templates() {
+        assert!(is_uri_template("smartylighting/{streetlightId}/dim"));
+        assert!(is_uri_template("user/{user-id}/a%20b"));
+        assert!(!is_uri_template("v2.issue186.angle.>"));
+        assert!(!is_uri_template("a b"));
+        assert!(!is_uri_template("a%2"));
+        assert!(!is_uri_template("{a b}"));
+        assert!(!is_uri_template(""));
     }
 
     #[test]

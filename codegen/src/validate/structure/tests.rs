@@ -818,3 +818,19 @@ fn accepts_references_where_2x_lists_only_inline_objects() {
     );
     assert_eq!(structural(&text), vec![]);
 }
+
+#[test]
+fn deep_schema_nesting_fits_the_stack() {
+    // The loader's default depth limit is 200 levels.
+    let depth = 190;
+    let mut text = v3("components:\n  schemas:\n    s:\n");
+    let mut indent = "      ".to_owned();
+    for _ in 0..(depth - 10) / 2 {
+        text.push_str(&format!("{indent}properties:\n{indent}  a:\n"));
+        indent.push_str("    ");
+    }
+    text.push_str(&format!("{indent}type: nothing\n"));
+    let diagnostics = structural(&text);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0].code, Code::InvalidSchema);
+}
