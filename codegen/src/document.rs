@@ -536,7 +536,7 @@ impl Document {
             if let Some(tree) = self.tree(file) {
                 let budget = Cell::new(MAX_RESOLVE_STEPS);
                 if let Ok(start) = self.walk(file, tree, &pointer, "", 0, &budget) {
-                    collect_refs(start.node, &mut pointer.clone(), &mut refs);
+                    collect_refs(start.node, &mut pointer.clone(), false, &mut refs);
                 }
             }
             for (at, found, span) in refs {
@@ -657,6 +657,32 @@ impl Document {
 /// inside them is an ordinary key.
 const DATA_KEYS: &[&str] = &["examples", "example", "default", "const", "enum"];
 
+/// Keys whose values map names to objects (`properties: {default: ...}` is
+/// a property named `default`), so [`DATA_KEYS`] do not apply to the names.
+const NAME_MAP_KEYS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependentSchemas",
+    "schemas",
+    "messages",
+    "channels",
+    "operations",
+    "parameters",
+    "servers",
+    "serverVariables",
+    "variables",
+    "securitySchemes",
+    "messageTraits",
+    "operationTraits",
+    "correlationIds",
+    "replies",
+    "replyAddresses",
+    "tags",
+    "externalDocs",
+];
+
 /// A `$ref` key found while scanning a tree.
 enum FoundRef {
     /// A string: a reference to resolve.
@@ -666,9 +692,12 @@ enum FoundRef {
 }
 
 /// Collects `(pointer, value, span)` for every `$ref` under `node`.
+/// `names` tells that the keys of `node` are names (of properties,
+/// schemas, channels, ...) rather than keywords.
 fn collect_refs(
     node: &Node,
     pointer: &mut JsonPointer,
+    names: bool,
     out: &mut Vec<(JsonPointer, FoundRef, Span)>,
 ) {
     match &node.value {
@@ -692,25 +721,26 @@ fn collect_refs(
                     }
                 }
             }
-            let skips_payload = uses_foreign_schema_format(node);
+            let skips_payload = !names && uses_foreign_schema_format(node);
             for (key, value) in mapping.iter() {
                 if key == "$ref" && !matches!(value.value, Value::Mapping(_)) {
                     continue;
                 }
-                if DATA_KEYS.contains(&key)
+                if (!names && DATA_KEYS.contains(&key))
                     || (skips_payload && (key == "payload" || key == "schema"))
                 {
                     continue;
                 }
+                let child_names = !names && NAME_MAP_KEYS.contains(&key);
                 pointer.push(key);
-                collect_refs(value, pointer, out);
+                collect_refs(value, pointer, child_names, out);
                 pointer.pop();
             }
         }
         Value::Sequence(items) => {
             for (i, item) in items.iter().enumerate() {
                 pointer.push(i.to_string());
-                collect_refs(item, pointer, out);
+                collect_refs(item, pointer, false, out);
                 pointer.pop();
             }
         }

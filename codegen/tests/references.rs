@@ -563,3 +563,18 @@ fn reference_bomb_is_rejected_quickly() {
     assert!(diagnostics.iter().any(|d| d.pointer == deepest), "{diagnostics:#?}");
     assert!(!diagnostics.iter().any(|d| d.pointer == "/h0/u/x/$ref"), "{diagnostics:#?}");
 }
+
+#[test]
+fn refs_under_names_like_keywords_are_checked() {
+    // `default` and `examples` here name a property and a schema; they are
+    // not the keywords whose values are data.
+    let text = "asyncapi: 3.0.0\ncomponents:\n  schemas:\n    s:\n      properties:\n        default: {$ref: '#/components/schemas/gone'}\n      default: {$ref: 'not a reference'}\n    examples: {$ref: '#/nope'}\n";
+    let (_, diagnostics) = Document::from_text(Path::new("names.yaml"), text, LoadOptions::default());
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+    let property = at_pointer(&diagnostics, "/components/schemas/s/properties/default/$ref");
+    assert_eq!(property.code, Code::RefUnresolved);
+    assert_eq!(start(property).line, 6);
+    let schema = at_pointer(&diagnostics, "/components/schemas/examples/$ref");
+    assert_eq!(schema.code, Code::RefUnresolved);
+    assert_eq!(start(schema).line, 8);
+}
