@@ -85,9 +85,22 @@ impl Location {
 enum Label<'a> {
     Root,
     Field { name: &'a str, owner: &'static str },
-    Entry { key: &'a str },
-    Item { index: usize },
+    Entry { key: &'a str, map: &'a str },
+    Item { index: usize, list: &'a str },
     Target,
+}
+
+impl<'a> Label<'a> {
+    /// Returns the short name of the value, used to name its items.
+    fn name(&self) -> &'a str {
+        match *self {
+            Label::Root => "the document",
+            Label::Field { name, .. } => name,
+            Label::Entry { key, .. } => key,
+            Label::Item { list, .. } => list,
+            Label::Target => "the reference target",
+        }
+    }
 }
 
 impl fmt::Display for Label<'_> {
@@ -95,8 +108,8 @@ impl fmt::Display for Label<'_> {
         match self {
             Label::Root => write!(f, "the document"),
             Label::Field { name, owner } => write!(f, "`{name}` in the {owner}"),
-            Label::Entry { key } => write!(f, "entry `{key}`"),
-            Label::Item { index } => write!(f, "item {index}"),
+            Label::Entry { key, map } => write!(f, "entry `{key}` of `{map}`"),
+            Label::Item { index, list } => write!(f, "item {index} of `{list}`"),
             Label::Target => write!(f, "the reference target"),
         }
     }
@@ -110,11 +123,13 @@ struct Pending<'d> {
     node: &'d Node,
 }
 
+/// The state of one structural check: the document, where diagnostics go,
+/// and what has been checked.
 struct Walker<'d, 'o> {
     document: &'d Document,
     version: SpecVersion,
     out: &'o mut Vec<Diagnostic>,
-    /// Every (file, pointer, kind) already checked or queued.
+    /// Every (file, pointer, kind) already checked.
     visited: HashSet<(FileId, String, Kind)>,
     /// Reference targets still to check. A queue instead of recursion keeps
     /// long reference chains off the stack.
@@ -155,7 +170,7 @@ impl<'d> Walker<'d, '_> {
             at.pointer.clone(),
             node.span,
             format!("{label} must be {expected}, found {}", describe(node)),
-            format!("change the value to {expected}"),
+            mismatch_help(node, expected),
         );
     }
 
@@ -296,7 +311,7 @@ impl<'d> Walker<'d, '_> {
                 Code::InvalidValue,
                 at.pointer.clone(),
                 node.span,
-                format!("{label} {text:?} {problem}"),
+                format!("{label} is {text:?}, which {problem}"),
                 help,
             );
         }
@@ -573,25 +588,22 @@ impl<'d> Walker<'d, '_> {
             self.mismatch(node, at, label, "an object (a map of names to values)");
             return;
         };
-        if let Some(entry) = mapping.entry("$ref") {
-            // A whole map by reference: check the map it points at in place.
-            if let (Some(_), Ok(target)) = (
-                entry.value.as_str(),
-                self.document.follow(at.file, &JsonPointer::root(), node),
-            ) {
-                if target.node.get("$ref").is_none() {
-                    let mut target_at = Location {
-                        file: target.file,
-                        pointer: target.pointer.to_string(),
-                    };
-                    self.visit_map(
-                        inner,
-                        component_keys,
-                        target.node,
-                        &mut target_at,
-                        Label::Target,
-                    );
-                }
+        // A string `$ref` makes the whole map a reference: check the map it
+        // points at in place. Any other `$ref` is an entry named `$ref`,
+        // such as a schema property.
+        if node.ref_target().is_some() {
+            if let Ok(target) = self.document.follow(at.file, &JsonPointer::root(), node) {
+                let mut target_at = Location {
+                    file: target.file,
+                    pointer: target.pointer.to_string(),
+                };
+                self.visit_map(
+                    inner,
+                    component_keys,
+                    target.node,
+                    &mut target_at,
+                    Label::Target,
+                );
             }
             return;
         }
@@ -607,7 +619,15 @@ impl<'d> Walker<'d, '_> {
                 );
             }
             let mark = at.push(key);
-            self.visit_value(inner, &entry.value, at, Label::Entry { key });
+            self.visit_value(
+                inner,
+                &entry.value,
+                at,
+                Label::Entry {
+                    key,
+                    map: label.name(),
+                },
+            );
             at.pop(mark);
         }
     }
@@ -619,7 +639,15 @@ impl<'d> Walker<'d, '_> {
         };
         for (index, item) in items.iter().enumerate() {
             let mark = at.push(&index.to_string());
-            self.visit_value(inner, item, at, Label::Item { index });
+            self.visit_value(
+                inner,
+                item,
+                at,
+                Label::Item {
+                    index,
+                    list: label.name(),
+                },
+            );
             at.pop(mark);
         }
     }
@@ -633,7 +661,10 @@ impl<'d> Walker<'d, '_> {
         };
         for (index, item) in pair.iter().enumerate() {
             let mark = at.push(&index.to_string());
-            let item_label = Label::Item { index };
+            let item_label = Label::Item {
+                index,
+                list: label.name(),
+            };
             match index {
                 0 => self.visit_object(Kind::MessageTrait, item, at, item_label),
                 1 => self.visit_value(&Expect::AnyObject, item, at, item_label),
@@ -658,6 +689,22 @@ impl<'d> Walker<'d, '_> {
         let error = schema::regex_error(pattern);
         self.patterns.insert(pattern.to_owned(), error.clone());
         error
+    }
+}
+
+/// Suggests quoting a YAML number or boolean where a string is expected,
+/// and otherwise changing the value.
+fn mismatch_help(node: &Node, expected: &str) -> String {
+    let unquoted = match &node.value {
+        Value::Number(number) => Some(number.as_str().to_owned()),
+        Value::Bool(value) => Some(value.to_string()),
+        _ => None,
+    };
+    match unquoted {
+        Some(text) if expected == "a string" => {
+            format!("quote the value so that YAML reads it as a string: '{text}'")
+        }
+        _ => format!("change the value to {expected}"),
     }
 }
 

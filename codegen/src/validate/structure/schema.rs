@@ -88,6 +88,8 @@ fn check_keyword<'d>(
             }
             walker.visit_value(&SCHEMA_LIST, value, at, label);
         }
+        // NOTE: draft-07 also wants the items of `required` and `type` to be
+        // unique; repeats are not reported.
         "required" => walker.visit_value(&Expect::ListOf(&Expect::String), value, at, label),
         "enum" | "examples" => {
             if value.as_sequence().is_none() {
@@ -187,7 +189,15 @@ fn check_type(walker: &mut Walker<'_, '_>, value: &Node, at: &mut Location) {
                         format!("unknown schema type {name:?}"),
                         help,
                     ),
-                    None => walker.mismatch(item, at, Label::Item { index }, "a type name string"),
+                    None => walker.mismatch(
+                        item,
+                        at,
+                        Label::Item {
+                            index,
+                            list: "type",
+                        },
+                        "a type name string",
+                    ),
                 }
                 at.pop(mark);
             }
@@ -254,7 +264,15 @@ fn check_dependencies<'d>(
         } else {
             Expect::Object(Kind::Schema)
         };
-        walker.visit_value(&expect, &entry.value, at, Label::Entry { key });
+        walker.visit_value(
+            &expect,
+            &entry.value,
+            at,
+            Label::Entry {
+                key,
+                map: "dependencies",
+            },
+        );
         at.pop(mark);
     }
 }

@@ -77,6 +77,30 @@ fn wrong_type_names_value_and_line() {
 }
 
 #[test]
+fn unquoted_number_gets_quoting_help() {
+    let text = "asyncapi: 2.6.0\ninfo: {title: t, version: 1.10}\nchannels: {}\n";
+    let diagnostics = structural(text);
+    let version = find(&diagnostics, Code::TypeMismatch, "/info/version");
+    assert_eq!(
+        version.help.as_deref(),
+        Some("quote the value so that YAML reads it as a string: '1.10'")
+    );
+}
+
+#[test]
+fn list_items_are_named_by_list() {
+    let text = v3("channels: {c: {servers: [{host: y}]}}\n");
+    let diagnostics = structural(&text);
+    let item = find(&diagnostics, Code::TypeMismatch, "/channels/c/servers/0");
+    assert!(
+        item.message
+            .starts_with("item 0 of `servers` must be a Reference Object"),
+        "{}",
+        item.message
+    );
+}
+
+#[test]
 fn missing_required_field_points_at_object() {
     let text = "asyncapi: 2.6.0\ninfo:\n  title: t\nchannels: {}\n";
     let diagnostics = structural(text);
@@ -631,6 +655,12 @@ fn schema_rules() {
             "/components/schemas/s/type/1",
         ),
         (
+            "a property named $ref is a schema",
+            schema("{properties: {$ref: {type: text}}}"),
+            Code::InvalidSchema,
+            "/components/schemas/s/properties/$ref/type",
+        ),
+        (
             "properties is a map of schemas",
             schema("{properties: {a: 5}}"),
             Code::TypeMismatch,
@@ -704,7 +734,7 @@ fn schema_rules() {
         ),
     ]);
     let valid = schema(
-        "{type: [object, 'null'], properties: {a: true, b: {pattern: '^(?=x)y$'}}, additionalProperties: false, x-note: 1, unknownKeyword: 2}",
+        "{type: [object, 'null'], properties: {a: true, b: {pattern: '^(?=x)y$'}, $ref: {type: string}}, additionalProperties: false, x-note: 1, unknownKeyword: 2}",
     );
     assert_eq!(structural(&valid), vec![]);
 }
