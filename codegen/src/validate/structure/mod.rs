@@ -428,11 +428,14 @@ impl<'d> Walker<'d, '_> {
             Kind::Schema => schema::check(self, node, at, label),
             Kind::AnySchema => {
                 let multi_format = node.as_mapping().is_some_and(|m| m.contains_key("schema"));
-                if multi_format {
-                    self.check_object(Kind::MultiFormatSchema, node, at, label);
+                // Checked under the specific kind too, so a `$ref` that
+                // expects that kind finds the node already checked.
+                let specific = if multi_format {
+                    Kind::MultiFormatSchema
                 } else {
-                    schema::check(self, node, at, label);
-                }
+                    Kind::Schema
+                };
+                self.check_object(specific, node, at, label);
             }
             Kind::Bindings(place) => self.check_bindings(place, node, at, label),
             Kind::SecurityScheme => self.check_security_scheme(node, at, label),

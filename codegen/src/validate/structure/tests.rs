@@ -864,3 +864,22 @@ fn deep_schema_nesting_fits_the_stack() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0].code, Code::InvalidSchema);
 }
+
+#[test]
+fn long_reference_chain_is_checked() {
+    // Each schema refers to the next, so a recursive walk would nest 1,000
+    // reference targets deep.
+    let count = 1_000;
+    let mut text = v3("components:\n  schemas:\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "    S{i}: {{properties: {{next: {{$ref: '#/components/schemas/S{}'}}}}}}\n",
+            i + 1
+        ));
+    }
+    text.push_str(&format!("    S{count}: {{type: wrong}}\n"));
+    let diagnostics = structural(&text);
+    let last = format!("/components/schemas/S{count}/type");
+    find(&diagnostics, Code::InvalidSchema, &last);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+}
