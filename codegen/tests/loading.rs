@@ -318,8 +318,10 @@ fn alias_bomb_is_rejected_quickly() {
     assert!(error.message.contains("5000000 nodes"), "{}", error.message);
     assert!(error.help.as_deref().unwrap_or("").contains("max_nodes"));
     assert!(start(error).line >= 6, "{error:#?}");
+    // Expanding up to the limit takes about a second in a debug build on a
+    // loaded two-core machine; an unguarded expansion would take hours.
     assert!(
-        elapsed < Duration::from_secs(5),
+        elapsed < Duration::from_secs(10),
         "took {elapsed:?} to reject an alias bomb"
     );
 }

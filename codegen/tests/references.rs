@@ -433,6 +433,13 @@ fn ref_cycles_are_reported_at_members() {
     assert_eq!(cycles, expected, "{diagnostics:#?}");
     assert_eq!(diagnostics.len(), expected.len(), "{diagnostics:#?}");
     let first = at_pointer(&diagnostics, "/components/schemas/first/$ref");
+    // other.yaml refers back to root.yaml, which is not read again.
+    let (document, _) = load(&root, LoadOptions::default());
+    let base = fixtures().join("cycle");
+    assert_eq!(
+        files_read(&document, &base),
+        [PathBuf::from("root.yaml"), PathBuf::from("other.yaml")]
+    );
     assert!(first.message.contains("\"#/components/schemas/second\""), "{}", first.message);
 }
 
