@@ -543,8 +543,13 @@ fn version_3_1_is_read() {
 #[test]
 fn error_at_end_of_input_stays_on_last_line() {
     // The parser places this error on line 2, which does not exist.
-    for (text, position) in [("%{}", at(1, 4)), ("a: 1\n%x", at(2, 1)), ("a: [1,\r\n", at(2, 1))] {
-        let (_, diagnostics) = Document::from_text(Path::new("e.yaml"), text, LoadOptions::default());
+    for (text, position) in [
+        ("%{}", at(1, 4)),
+        ("a: 1\n%x", at(2, 1)),
+        ("a: [1,\r\n", at(2, 1)),
+    ] {
+        let (_, diagnostics) =
+            Document::from_text(Path::new("e.yaml"), text, LoadOptions::default());
         let error = diagnostics.last().expect("an error");
         assert_eq!(error.code, Code::Syntax, "{text:?}");
         assert_eq!(start(error), position, "{text:?}: {error:#?}");

@@ -32,33 +32,121 @@ enum Style {
 }
 
 const KEYS: &[&str] = &[
-    "$ref", "<<", "asyncapi", "info", "title", "version", "channels", "operations",
-    "components", "schemas", "messages", "payload", "properties", "items", "allOf",
-    "oneOf", "address", "action", "parameters", "servers", "a", "b", "a/b", "c~d",
-    "x-ext", "examples", "schemaFormat", "type", "enum", "tags", "name", "traits",
+    "$ref",
+    "<<",
+    "asyncapi",
+    "info",
+    "title",
+    "version",
+    "channels",
+    "operations",
+    "components",
+    "schemas",
+    "messages",
+    "payload",
+    "properties",
+    "items",
+    "allOf",
+    "oneOf",
+    "address",
+    "action",
+    "parameters",
+    "servers",
+    "a",
+    "b",
+    "a/b",
+    "c~d",
+    "x-ext",
+    "examples",
+    "schemaFormat",
+    "type",
+    "enum",
+    "tags",
+    "name",
+    "traits",
 ];
 
 const POINTER_TOKENS: &[&str] = &[
-    "components", "schemas", "messages", "channels", "a", "b", "a~1b", "c~0d", "~2",
-    "%20", "%ZZ", "0", "1", "..", "", "properties", "$ref", "~", "x~01y",
+    "components",
+    "schemas",
+    "messages",
+    "channels",
+    "a",
+    "b",
+    "a~1b",
+    "c~0d",
+    "~2",
+    "%20",
+    "%ZZ",
+    "0",
+    "1",
+    "..",
+    "",
+    "properties",
+    "$ref",
+    "~",
+    "x~01y",
 ];
 
 const FILES: &[&str] = &[
-    "", "", "", "other.yaml", "../up.yaml", "sub/dir/y.json", "https://example.com/s.json",
-    "file:///etc/hosts", "ftp://x", "C:\\x.yaml", "%FF.yaml", "/abs/path.yaml",
+    "",
+    "",
+    "",
+    "other.yaml",
+    "../up.yaml",
+    "sub/dir/y.json",
+    "https://example.com/s.json",
+    "file:///etc/hosts",
+    "ftp://x",
+    "C:\\x.yaml",
+    "%FF.yaml",
+    "/abs/path.yaml",
 ];
 
 const VERSIONS: &[&str] = &[
-    "3.0.0", "3.1.0", "2.6.0", "2.0.0", "2.0.0-rc2", "'3.0.0'", "1.2.0", "4.0.0", "3.0",
-    "latest", "null", "[3]", "{}", "''", "2.6", "99999999999999999999.0.0",
+    "3.0.0",
+    "3.1.0",
+    "2.6.0",
+    "2.0.0",
+    "2.0.0-rc2",
+    "'3.0.0'",
+    "1.2.0",
+    "4.0.0",
+    "3.0",
+    "latest",
+    "null",
+    "[3]",
+    "{}",
+    "''",
+    "2.6",
+    "99999999999999999999.0.0",
 ];
 
 fn scalar() -> impl Strategy<Value = Yaml> {
     prop_oneof![
         prop::sample::select(vec![
-            "1", "-0", "0x1F", "0o17", ".inf", ".nan", "1e999", "true", "~", "null", "yes",
-            "''", "\"\"", "\"a\\tb\"", "'it''s'", "\"\\u00e9\"", "!!str 5", "!!int x",
-            "!!binary aGk=", "!custom v", "|\n  literal", "99999999999999999999999999",
+            "1",
+            "-0",
+            "0x1F",
+            "0o17",
+            ".inf",
+            ".nan",
+            "1e999",
+            "true",
+            "~",
+            "null",
+            "yes",
+            "''",
+            "\"\"",
+            "\"a\\tb\"",
+            "'it''s'",
+            "\"\\u00e9\"",
+            "!!str 5",
+            "!!int x",
+            "!!binary aGk=",
+            "!custom v",
+            "|\n  literal",
+            "99999999999999999999999999",
         ])
         .prop_map(|s| Yaml::Scalar(s.to_owned())),
         "[a-zA-Z0-9 _./{}-]{0,12}".prop_map(|s| Yaml::Scalar(format!("'{s}'"))),
@@ -72,7 +160,10 @@ fn scalar() -> impl Strategy<Value = Yaml> {
 fn reference() -> impl Strategy<Value = String> {
     (
         prop::sample::select(FILES),
-        prop::option::of(prop::collection::vec(prop::sample::select(POINTER_TOKENS), 0..5)),
+        prop::option::of(prop::collection::vec(
+            prop::sample::select(POINTER_TOKENS),
+            0..5,
+        )),
         any::<bool>(),
     )
         .prop_map(|(file, tokens, slash)| match tokens {
@@ -98,7 +189,10 @@ fn value() -> impl Strategy<Value = Yaml> {
                 style()
             )
                 .prop_map(|(entries, style)| {
-                    let entries = entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                    let entries = entries
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect();
                     Yaml::Mapping(entries, style)
                 }),
             (prop::sample::select(vec!["a", "b"]), inner)
@@ -115,8 +209,10 @@ fn document() -> impl Strategy<Value = String> {
         prop::collection::vec((prop::sample::select(KEYS), value()), 0..6),
     )
         .prop_map(|(version, entries)| {
-            let mut entries: Vec<(String, Yaml)> =
-                entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            let mut entries: Vec<(String, Yaml)> = entries
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect();
             if let Some(version) = version {
                 entries.insert(0, ("asyncapi".to_owned(), Yaml::Scalar(version.to_owned())));
             }
@@ -209,7 +305,11 @@ impl Renderer {
 /// `<<` stays plain so that it is a merge key; other keys are quoted when
 /// they hold YAML indicators.
 fn quote_key(key: &str) -> String {
-    if key == "<<" || key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if key == "<<"
+        || key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         key.to_owned()
     } else {
         format!("'{key}'")
@@ -219,7 +319,10 @@ fn quote_key(key: &str) -> String {
 /// Number of lines in `text` as YAML counts them: `\n`, `\r\n` and a lone
 /// `\r` each end a line.
 fn line_count(text: &str) -> usize {
-    let lone_cr = text.match_indices('\r').filter(|(i, _)| !text[i + 1..].starts_with('\n')).count();
+    let lone_cr = text
+        .match_indices('\r')
+        .filter(|(i, _)| !text[i + 1..].starts_with('\n'))
+        .count();
     text.matches('\n').count() + lone_cr + 1
 }
 
@@ -237,7 +340,10 @@ fn check(text: &str) -> Result<(), TestCaseError> {
         prop_assert!(span.start.line >= 1, "line 0: {diagnostic:?}");
         prop_assert!(span.start.column >= 1, "column 0: {diagnostic:?}");
         prop_assert!(span.end.line >= 1 && span.end.column >= 1, "{diagnostic:?}");
-        prop_assert!(span.start <= span.end, "span ends before it starts: {diagnostic:?}");
+        prop_assert!(
+            span.start <= span.end,
+            "span ends before it starts: {diagnostic:?}"
+        );
         prop_assert_eq!(span.file.index(), 0, "{:?}", diagnostic);
         prop_assert!(
             span.start.line as usize <= lines,
@@ -289,18 +395,32 @@ proptest! {
 fn generator_makes_valid_yaml() {
     // Guards the generator itself: if most documents failed to parse, the
     // properties above would test only the syntax-error path.
+    use hookforge_codegen::diagnostic::Code;
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
-    use hookforge_codegen::diagnostic::Code;
 
     let mut runner = TestRunner::deterministic();
     let mut parsed = 0;
     for _ in 0..100 {
-        let text = document().new_tree(&mut runner).expect("a document").current();
-        let validation = validate_text(Path::new("/nonexistent/d.yaml"), &text, LoadOptions::default());
-        if !validation.diagnostics.iter().any(|d| d.code == Code::Syntax) {
+        let text = document()
+            .new_tree(&mut runner)
+            .expect("a document")
+            .current();
+        let validation = validate_text(
+            Path::new("/nonexistent/d.yaml"),
+            &text,
+            LoadOptions::default(),
+        );
+        if !validation
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::Syntax)
+        {
             parsed += 1;
         }
     }
-    assert!(parsed >= 50, "only {parsed} of 100 generated documents parsed");
+    assert!(
+        parsed >= 50,
+        "only {parsed} of 100 generated documents parsed"
+    );
 }

@@ -38,12 +38,19 @@ fn file_of(document: &Document, target: &Target<'_>, base: &Path) -> PathBuf {
 }
 
 fn json_at(target: &Target<'_>, key: &str) -> serde_json::Value {
-    target.node.get(key).map(|n| n.to_json()).unwrap_or_default()
+    target
+        .node
+        .get(key)
+        .map(|n| n.to_json())
+        .unwrap_or_default()
 }
 
 /// The diagnostic whose pointer is `pointer`, or a panic listing all.
 fn at_pointer<'a>(diagnostics: &'a [Diagnostic], pointer: &str) -> &'a Diagnostic {
-    let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.pointer == pointer).collect();
+    let found: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.pointer == pointer)
+        .collect();
     assert_eq!(found.len(), 1, "{pointer}: {diagnostics:#?}");
     found[0]
 }
@@ -78,18 +85,27 @@ fn subfolder_and_parent_folder_files() {
     let (document, _) = load(&base.join("root.yaml"), LoadOptions::default());
 
     let user = resolve(&document, "#/components/messages/userCreated/payload");
-    assert_eq!(file_of(&document, &user, &base), Path::new("schemas/user.yaml"));
+    assert_eq!(
+        file_of(&document, &user, &base),
+        Path::new("schemas/user.yaml")
+    );
     assert_eq!(user.pointer.to_string(), "/User");
 
     // `../common/types.yaml`, written in schemas/user.yaml, is
     // refs/common/types.yaml.
     let id = resolve(&document, "schemas/user.yaml#/User/properties/id");
-    assert_eq!(file_of(&document, &id, &base), Path::new("common/types.yaml"));
+    assert_eq!(
+        file_of(&document, &id, &base),
+        Path::new("common/types.yaml")
+    );
     assert_eq!(json_at(&id, "format"), "uuid");
 
     // `#/Name` inside schemas/user.yaml points into that file.
     let name = resolve(&document, "schemas/user.yaml#/User/properties/name");
-    assert_eq!(file_of(&document, &name, &base), Path::new("schemas/user.yaml"));
+    assert_eq!(
+        file_of(&document, &name, &base),
+        Path::new("schemas/user.yaml")
+    );
     assert_eq!(name.pointer.to_string(), "/Name");
 }
 
@@ -122,7 +138,11 @@ fn pointer_escapes_and_percent_encoding() {
             "key spelled with a literal tilde-one",
             "/components/schemas/x~01y",
         ),
-        ("percent", "key with a space", "/components/schemas/with space"),
+        (
+            "percent",
+            "key with a space",
+            "/components/schemas/with space",
+        ),
     ];
     for (name, description, pointer) in cases {
         let target = resolve(&document, &format!("#/components/schemas/{name}"));
@@ -131,7 +151,10 @@ fn pointer_escapes_and_percent_encoding() {
     }
 
     let spaced = resolve(&document, "#/components/schemas/percentFile");
-    assert_eq!(file_of(&document, &spaced, &base), Path::new("my dir/spaced.yaml"));
+    assert_eq!(
+        file_of(&document, &spaced, &base),
+        Path::new("my dir/spaced.yaml")
+    );
     assert_eq!(json_at(&spaced, "type"), "boolean");
 }
 
@@ -143,7 +166,10 @@ fn pointer_through_other_references() {
     // its `payload` (a $ref into schemas/user.yaml), and ends at another
     // $ref that `follow` takes to `/Name`.
     let name = resolve(&document, "#/components/messages/throughAnotherRef/payload");
-    assert_eq!(file_of(&document, &name, &base), Path::new("schemas/user.yaml"));
+    assert_eq!(
+        file_of(&document, &name, &base),
+        Path::new("schemas/user.yaml")
+    );
     assert_eq!(name.pointer.to_string(), "/Name");
     assert_eq!(json_at(&name, "minLength"), 1);
 }
@@ -212,7 +238,10 @@ fn files_read_merges_spellings_of_one_path() {
     let document = document.expect("the root parsed");
     assert_eq!(
         files_read(&document, &base),
-        [PathBuf::from("inline.yaml"), PathBuf::from("common/types.yaml")]
+        [
+            PathBuf::from("inline.yaml"),
+            PathBuf::from("common/types.yaml")
+        ]
     );
 }
 
@@ -233,10 +262,17 @@ fn files_read_leaves_out_missing_files() {
 fn check_nested(root: &Path) {
     let (document, diagnostics) = load(root, LoadOptions::default());
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    let base = fixtures().join("nested").canonicalize().expect("fixture exists");
+    let base = fixtures()
+        .join("nested")
+        .canonicalize()
+        .expect("fixture exists");
 
     let owners = resolve(&document, "#/components/schemas/job/properties/owners");
-    let owners_file = document.sources.path(owners.file).canonicalize().expect("file exists");
+    let owners_file = document
+        .sources
+        .path(owners.file)
+        .canonicalize()
+        .expect("file exists");
     assert_eq!(owners_file, base.join("deep/v1/common.json"));
     assert_eq!(json_at(&owners, "type"), "array");
 
@@ -268,8 +304,8 @@ fn check_nested(root: &Path) {
     );
 }
 
-/// Environment variable that tells [`nested_refs_from_given_path`] which
-/// root path to load, relative to its working directory.
+/// Environment variable that names, for [`nested_refs_from_given_path`], the
+/// root path to load relative to its working directory.
 const ROOT_VAR: &str = "HOOKFORGE_TEST_NESTED_ROOT";
 
 #[test]
@@ -290,7 +326,10 @@ fn nested_refs_absolute_root() {
 fn nested_refs_ignore_working_directory() {
     let nested = fixtures().join("nested");
     let runs = [
-        (PathBuf::from("/"), fixtures().join("nested/root.yaml").to_string_lossy()[1..].to_owned()),
+        (
+            PathBuf::from("/"),
+            fixtures().join("nested/root.yaml").to_string_lossy()[1..].to_owned(),
+        ),
         (nested.join("deep/v1"), "../../root.yaml".to_owned()),
         (nested.join("deep"), "./../root.yaml".to_owned()),
         (nested.clone(), "root.yaml".to_owned()),
@@ -328,7 +367,10 @@ fn every_broken_ref_is_reported_in_place() {
         .filter(|d| d.code.as_str().starts_with("ref-"))
         .count();
     assert_eq!(ref_errors, 7, "{diagnostics:#?}");
-    for d in diagnostics.iter().filter(|d| d.code.as_str().starts_with("ref-")) {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.code.as_str().starts_with("ref-"))
+    {
         let span = d.span.expect("a span");
         assert_eq!(document.sources.path(span.file), root, "{d:#?}");
     }
@@ -341,25 +383,48 @@ fn every_broken_ref_is_reported_in_place() {
         "./does-not-exist.yaml#/components/schemas/Gone".to_owned(),
         tried.display().to_string(),
     ] {
-        assert!(missing_file.message.contains(&part), "{part}: {}", missing_file.message);
+        assert!(
+            missing_file.message.contains(&part),
+            "{part}: {}",
+            missing_file.message
+        );
     }
 
     let internal = at_pointer(diagnostics, "/components/messages/internal/payload/$ref");
     assert_eq!(internal.code, Code::RefUnresolved);
     assert_eq!(start(internal), at(18, 15));
     assert!(internal.message.contains("#/components/schemas/Missing"));
-    assert!(internal.message.contains("\"Missing\""), "{}", internal.message);
+    assert!(
+        internal.message.contains("\"Missing\""),
+        "{}",
+        internal.message
+    );
 
     let other_file = at_pointer(diagnostics, "/components/messages/inOtherFile/payload/$ref");
     assert_eq!(other_file.code, Code::RefUnresolved);
     assert_eq!(start(other_file).line, 21);
-    assert!(other_file.message.contains("present.yaml"), "{}", other_file.message);
-    assert!(other_file.message.contains("\"Absent\""), "{}", other_file.message);
+    assert!(
+        other_file.message.contains("present.yaml"),
+        "{}",
+        other_file.message
+    );
+    assert!(
+        other_file.message.contains("\"Absent\""),
+        "{}",
+        other_file.message
+    );
 
-    let case = at_pointer(diagnostics, "/components/messages/caseMismatch/payload/$ref");
+    let case = at_pointer(
+        diagnostics,
+        "/components/messages/caseMismatch/payload/$ref",
+    );
     assert_eq!(case.code, Code::RefUnresolved);
     assert_eq!(start(case).line, 33);
-    assert!(case.message.contains("\"present.yaml\" exists"), "{}", case.message);
+    assert!(
+        case.message.contains("\"present.yaml\" exists"),
+        "{}",
+        case.message
+    );
 }
 
 #[test]
@@ -369,7 +434,11 @@ fn bad_escape_names_the_reference() {
     let error = at_pointer(&diagnostics, "/components/messages/badEscape/payload/$ref");
     assert_eq!(error.code, Code::RefInvalid);
     assert_eq!(start(error), at(24, 15));
-    assert!(error.message.contains("\"#/components/schemas/a~2b\""), "{}", error.message);
+    assert!(
+        error.message.contains("\"#/components/schemas/a~2b\""),
+        "{}",
+        error.message
+    );
     assert!(error.message.contains("'~2'"), "{}", error.message);
 }
 
@@ -386,7 +455,9 @@ fn non_string_ref_is_invalid() {
     }
     // `properties: {$ref: {type: string}}` names a property.
     assert!(
-        !diagnostics.iter().any(|d| d.pointer.starts_with("/components/schemas/Holder")),
+        !diagnostics
+            .iter()
+            .any(|d| d.pointer.starts_with("/components/schemas/Holder")),
         "{diagnostics:#?}"
     );
 }
@@ -440,7 +511,11 @@ fn ref_cycles_are_reported_at_members() {
         files_read(&document, &base),
         [PathBuf::from("root.yaml"), PathBuf::from("other.yaml")]
     );
-    assert!(first.message.contains("\"#/components/schemas/second\""), "{}", first.message);
+    assert!(
+        first.message.contains("\"#/components/schemas/second\""),
+        "{}",
+        first.message
+    );
 }
 
 #[test]
@@ -465,7 +540,11 @@ fn ref_outside_root_needs_the_option() {
     let error = at_pointer(&diagnostics, "/components/schemas/fromParent/$ref");
     assert_eq!(error.code, Code::RefOutsideRoot);
     assert_eq!(start(error), at(8, 13));
-    assert!(error.message.contains("\"../shared.yaml#/Shared\""), "{}", error.message);
+    assert!(
+        error.message.contains("\"../shared.yaml#/Shared\""),
+        "{}",
+        error.message
+    );
     let help = error.help.as_deref().unwrap_or("");
     assert!(help.contains("--allow-outside-root"), "{help}");
 
@@ -502,7 +581,9 @@ fn remote_ref_needs_a_mirror() {
     assert_eq!(error.code, Code::RefRemote);
     assert_eq!(start(error), at(8, 13));
     assert!(
-        error.message.contains("\"https://schemas.example.com/common/v1/types.yaml#/Id\""),
+        error
+            .message
+            .contains("\"https://schemas.example.com/common/v1/types.yaml#/Id\""),
         "{}",
         error.message
     );
@@ -510,7 +591,10 @@ fn remote_ref_needs_a_mirror() {
     assert!(help.contains("--remote-mirror"), "{help}");
 
     let options = LoadOptions {
-        remote_mirrors: vec![("https://schemas.example.com/".to_owned(), base.join("mirror"))],
+        remote_mirrors: vec![(
+            "https://schemas.example.com/".to_owned(),
+            base.join("mirror"),
+        )],
         ..LoadOptions::default()
     };
     let (document, diagnostics) = load(&root, options);
@@ -528,7 +612,10 @@ fn mirror_does_not_leave_its_folder() {
     let base = fixtures().join("remote");
     let text = "asyncapi: 3.0.0\ncomponents:\n  schemas:\n    a: {$ref: 'https://schemas.example.com/../../broken/present.yaml#/Here'}\n";
     let options = LoadOptions {
-        remote_mirrors: vec![("https://schemas.example.com/".to_owned(), base.join("mirror"))],
+        remote_mirrors: vec![(
+            "https://schemas.example.com/".to_owned(),
+            base.join("mirror"),
+        )],
         ..LoadOptions::default()
     };
     let (_, diagnostics) = Document::from_text(&base.join("escape.yaml"), text, options);
@@ -554,21 +641,32 @@ fn reference_bomb(levels: usize) -> String {
 fn reference_bomb_is_rejected_quickly() {
     let text = reference_bomb(40);
     let started = Instant::now();
-    let (_, diagnostics) = Document::from_text(Path::new("bomb.yaml"), &text, LoadOptions::default());
+    let (_, diagnostics) =
+        Document::from_text(Path::new("bomb.yaml"), &text, LoadOptions::default());
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
 
     assert!(!diagnostics.is_empty());
     for error in &diagnostics {
         assert_eq!(error.code, Code::LimitExceeded, "{error:#?}");
-        assert!(error.message.contains("limit of 1000 references"), "{}", error.message);
+        assert!(
+            error.message.contains("limit of 1000 references"),
+            "{}",
+            error.message
+        );
         assert!(error.pointer.ends_with("/x/$ref"), "{}", error.pointer);
         assert_eq!(start(error).line, 2);
     }
     // The outermost reference needs 2^40 steps; the first few need few.
     let deepest = format!("/h0{}/x/$ref", "/u".repeat(39));
-    assert!(diagnostics.iter().any(|d| d.pointer == deepest), "{diagnostics:#?}");
-    assert!(!diagnostics.iter().any(|d| d.pointer == "/h0/u/x/$ref"), "{diagnostics:#?}");
+    assert!(
+        diagnostics.iter().any(|d| d.pointer == deepest),
+        "{diagnostics:#?}"
+    );
+    assert!(
+        !diagnostics.iter().any(|d| d.pointer == "/h0/u/x/$ref"),
+        "{diagnostics:#?}"
+    );
 }
 
 #[test]
@@ -576,9 +674,13 @@ fn refs_under_names_like_keywords_are_checked() {
     // `default` and `examples` here name a property and a schema; they are
     // not the keywords whose values are data.
     let text = "asyncapi: 3.0.0\ncomponents:\n  schemas:\n    s:\n      properties:\n        default: {$ref: '#/components/schemas/gone'}\n      default: {$ref: 'not a reference'}\n    examples: {$ref: '#/nope'}\n";
-    let (_, diagnostics) = Document::from_text(Path::new("names.yaml"), text, LoadOptions::default());
+    let (_, diagnostics) =
+        Document::from_text(Path::new("names.yaml"), text, LoadOptions::default());
     assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
-    let property = at_pointer(&diagnostics, "/components/schemas/s/properties/default/$ref");
+    let property = at_pointer(
+        &diagnostics,
+        "/components/schemas/s/properties/default/$ref",
+    );
     assert_eq!(property.code, Code::RefUnresolved);
     assert_eq!(start(property).line, 6);
     let schema = at_pointer(&diagnostics, "/components/schemas/examples/$ref");

@@ -27,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
         };
         assert!(span.start.line >= 1, "line 0 in {diagnostic:?}");
         assert!(span.start.column >= 1, "column 0 in {diagnostic:?}");
-        assert!(span.start <= span.end, "span ends before it starts: {diagnostic:?}");
+        assert!(
+            span.start <= span.end,
+            "span ends before it starts: {diagnostic:?}"
+        );
         assert!(
             span.start.line as usize <= lines,
             "line {} of {lines} in {diagnostic:?}",
