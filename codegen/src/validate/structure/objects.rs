@@ -18,16 +18,18 @@ impl<'d> Walker<'d, '_> {
     ) {
         match kind {
             // 2.0 examples need neither.
-            Kind::MessageExample if self.version.is_v3() || self.version.minor() >= 1 => {
-                if !mapping.contains_key("payload") && !mapping.contains_key("headers") {
-                    self.report(
-                        Code::RequiredMissing,
-                        at.pointer.clone(),
-                        node.span,
-                        "the Message Example Object has neither `payload` nor `headers`".into(),
-                        "add a `payload` or `headers` example",
-                    );
-                }
+            Kind::MessageExample
+                if (self.version.is_v3() || self.version.minor() >= 1)
+                    && !mapping.contains_key("payload")
+                    && !mapping.contains_key("headers") =>
+            {
+                self.report(
+                    Code::RequiredMissing,
+                    at.pointer.clone(),
+                    node.span,
+                    "the Message Example Object has neither `payload` nor `headers`".into(),
+                    "add a `payload` or `headers` example",
+                );
             }
             Kind::OAuthFlow(flow) => {
                 let unused = match flow {

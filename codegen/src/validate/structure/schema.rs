@@ -91,10 +91,8 @@ fn check_keyword<'d>(
         // NOTE: draft-07 also wants the items of `required` and `type` to be
         // unique; repeats are not reported.
         "required" => walker.visit_value(&Expect::ListOf(&Expect::String), value, at, label),
-        "enum" | "examples" => {
-            if value.as_sequence().is_none() {
-                walker.mismatch(value, at, label, "an array");
-            }
+        "enum" | "examples" if value.as_sequence().is_none() => {
+            walker.mismatch(value, at, label, "an array");
         }
         "multipleOf" => {
             let positive = value.as_number().map(|n| n.as_f64() > 0.0);
