@@ -15,15 +15,14 @@ pub use space::{TypeDetails, TypeEntry, TypeId, TypeRef, TypeSpace};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Document;
-use crate::model::{AsyncApi, Message, SchemaRef};
+use crate::model::{AsyncApi, Location, Message, SchemaRef};
 
 /// The types generated for one document.
 #[derive(Debug)]
 pub struct GeneratedTypes {
     /// Every type, in generation order.
     pub space: TypeSpace,
-    /// The payload and headers types of each message, keyed by the
-    /// message's JSON pointer in its file.
+    /// The payload and headers types of each message.
     pub messages: Vec<MessageTypes>,
     /// Problems that kept a schema from becoming a precise type.
     pub diagnostics: Vec<Diagnostic>,
@@ -34,6 +33,8 @@ pub struct GeneratedTypes {
 pub struct MessageTypes {
     /// Message key or name, as used for naming.
     pub name: String,
+    /// Where the message is defined.
+    pub location: Location,
     /// Type of the payload; `None` when the message has no payload.
     pub payload: Option<TypeRef>,
     /// Type of the headers; `None` when the message has no headers schema.
@@ -75,6 +76,7 @@ pub fn lower_messages(document: &Document, api: &AsyncApi) -> GeneratedTypes {
         );
         messages.push(MessageTypes {
             name,
+            location: message.location.clone(),
             payload,
             headers,
         });
