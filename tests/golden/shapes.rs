@@ -553,21 +553,56 @@ pub struct Person {
 }
 ///
 /// Variants are told apart by the property `event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    ::hookforge::serde::Serialize,
-    ::hookforge::serde::Deserialize
-)]
-#[serde(crate = "::hookforge::serde")]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize)]
+#[serde(crate = "::hookforge::serde", untagged)]
 pub enum DeviceEvent {
     /// Selected by tag value `connected`.
     Connected(Connected),
     /// Selected by tag value `disconnected`.
     Disconnected(Disconnected),
+}
+impl<'de> ::hookforge::serde::Deserialize<'de> for DeviceEvent {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::hookforge::serde::Deserializer<'de>,
+    {
+        let value = <::hookforge::serde_json::Value as ::hookforge::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("event")
+            .and_then(::hookforge::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            ::std::option::Option::Some("connected") => {
+                ::hookforge::serde_json::from_value(value)
+                    .map(Self::Connected)
+                    .map_err(::hookforge::serde::de::Error::custom)
+            }
+            ::std::option::Option::Some("disconnected") => {
+                ::hookforge::serde_json::from_value(value)
+                    .map(Self::Disconnected)
+                    .map_err(::hookforge::serde::de::Error::custom)
+            }
+            ::std::option::Option::Some(other) => {
+                ::std::result::Result::Err(
+                    ::hookforge::serde::de::Error::custom(
+                        ::std::format!(
+                            "unknown `event` value {:?}, expected one of \"connected\", \"disconnected\"",
+                            other
+                        ),
+                    ),
+                )
+            }
+            ::std::option::Option::None => {
+                ::std::result::Result::Err(
+                    ::hookforge::serde::de::Error::custom(
+                        "missing string property `event`, expected one of \"connected\", \"disconnected\"",
+                    ),
+                )
+            }
+        }
+    }
 }
 #[derive(
     Debug,
@@ -785,6 +820,152 @@ pub struct SongReleasedHeaders {
         ::std::string::String,
         ::hookforge::serde_json::Value,
     >,
+}
+/// Told apart by a discriminator; the variants share their fields.
+///
+/// Variants are told apart by the property `shape_type`.
+#[derive(Debug, Clone, PartialEq, ::hookforge::serde::Serialize)]
+#[serde(crate = "::hookforge::serde", untagged)]
+pub enum Shape {
+    /// Selected by tag value `Circle`.
+    Circle(Circle),
+    /// Selected by tag value `{square}`.
+    Square(Square),
+}
+impl<'de> ::hookforge::serde::Deserialize<'de> for Shape {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::hookforge::serde::Deserializer<'de>,
+    {
+        let value = <::hookforge::serde_json::Value as ::hookforge::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("shape_type")
+            .and_then(::hookforge::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            ::std::option::Option::Some("Circle") => {
+                ::hookforge::serde_json::from_value(value)
+                    .map(Self::Circle)
+                    .map_err(::hookforge::serde::de::Error::custom)
+            }
+            ::std::option::Option::Some("{square}") => {
+                ::hookforge::serde_json::from_value(value)
+                    .map(Self::Square)
+                    .map_err(::hookforge::serde::de::Error::custom)
+            }
+            ::std::option::Option::Some(other) => {
+                ::std::result::Result::Err(
+                    ::hookforge::serde::de::Error::custom(
+                        ::std::format!(
+                            "unknown `shape_type` value {:?}, expected one of \"Circle\", \"{{square}}\"",
+                            other
+                        ),
+                    ),
+                )
+            }
+            ::std::option::Option::None => {
+                ::std::result::Result::Err(
+                    ::hookforge::serde::de::Error::custom(
+                        "missing string property `shape_type`, expected one of \"Circle\", \"{square}\"",
+                    ),
+                )
+            }
+        }
+    }
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+pub struct Circle {
+    #[serde(rename = "shape_type")]
+    pub shape_type: ::std::string::String,
+    #[serde(rename = "size")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::hookforge::serde_support::present_not_null"
+    )]
+    pub size: ::std::option::Option<f64>,
+    /// Properties not listed in the schema, kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
+}
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+pub struct Square {
+    #[serde(rename = "shape_type")]
+    pub shape_type: SquareShapeType,
+    #[serde(rename = "size")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::hookforge::serde_support::present_not_null"
+    )]
+    pub size: ::std::option::Option<f64>,
+    /// Properties not listed in the schema, kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
+}
+/// Always `"{square}"` on the wire.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(
+    crate = "::hookforge::serde",
+    try_from = "::hookforge::serde_json::Value",
+    into = "::hookforge::serde_json::Value"
+)]
+pub struct SquareShapeType;
+impl ::std::convert::TryFrom<::hookforge::serde_json::Value> for SquareShapeType {
+    type Error = ::hookforge::serde_support::UnexpectedValue;
+    fn try_from(
+        value: ::hookforge::serde_json::Value,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        if ::hookforge::serde_support::json_eq(&value, "\"{square}\"") {
+            ::std::result::Result::Ok(Self)
+        } else {
+            ::std::result::Result::Err(
+                ::hookforge::serde_support::UnexpectedValue::new(
+                    value,
+                    "exactly \"{square}\"",
+                ),
+            )
+        }
+    }
+}
+impl ::std::convert::From<SquareShapeType> for ::hookforge::serde_json::Value {
+    fn from(_: SquareShapeType) -> Self {
+        ::hookforge::serde_support::json_value("\"{square}\"")
+    }
 }
 #[derive(
     Debug,

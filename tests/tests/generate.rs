@@ -272,3 +272,15 @@ fn inline_payloads_are_named_from_their_message() {
     assert!(artist.is_some());
     let _: shapes::HeartbeatHeaders = round_trip(json!({"nodeId": "n1"}));
 }
+
+#[test]
+fn discriminator_selects_the_variant() {
+    let square: shapes::Shape = round_trip(json!({"shape_type": "{square}", "size": 2.0}));
+    assert!(matches!(square, shapes::Shape::Square(_)));
+    let circle: shapes::Shape = round_trip(json!({"shape_type": "Circle", "size": 2.0}));
+    assert!(matches!(circle, shapes::Shape::Circle(_)));
+    let error = serde_json::from_value::<shapes::Shape>(json!({"shape_type": "hexagon"}))
+        .expect_err("unknown tag");
+    assert!(error.to_string().contains("hexagon"), "{error}");
+    rejects::<shapes::Shape>(json!({"size": 1.0}));
+}

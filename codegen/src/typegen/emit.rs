@@ -221,10 +221,12 @@ fn const_item(name: &Ident, docs: TokenStream, value: &serde_json::Value) -> Tok
     }
 }
 
-/// A `oneOf` / `anyOf` enum. Variants are tried in order (serde's
-/// untagged representation). Where a tag property tells them apart, each
-/// variant's tag field has a single-value type, so only the right variant
-/// matches and the tag is written once, by the variant itself.
+/// A `oneOf` / `anyOf` enum. It serializes each variant as its content
+/// (serde's untagged form), so a tag property is written once, by the
+/// variant's own type. Without a tag, deserializing tries the variants in
+/// order. With a tag, a hand-written `Deserialize` reads the tag property
+/// and decodes only the variant it names, so variants that accept the same
+/// shapes cannot shadow each other.
 fn one_of(
     space: &TypeSpace,
     name: &Ident,
@@ -241,20 +243,70 @@ fn one_of(
         });
         quote! { #doc #variant_name(#ty), }
     });
-    let tag_doc = match &details.tagging {
-        Tagging::Internal { tag } => {
-            let text = format!(" Variants are told apart by the property `{tag}`.");
-            quote!(#[doc = ""] #[doc = #text])
+    let tag = match &details.tagging {
+        Tagging::Internal { tag } if details.variants.iter().all(|v| v.tag_value.is_some()) => {
+            Some(tag)
         }
-        Tagging::Untagged => quote!(),
+        _ => None,
     };
-    let derive = derive_attr(derives, quote!());
+    let Some(tag) = tag else {
+        let derive = derive_attr(derives, quote!());
+        return quote! {
+            #docs
+            #derive
+            #[serde(untagged)]
+            pub enum #name { #(#variants)* }
+        };
+    };
+    let tag_doc = format!(" Variants are told apart by the property `{tag}`.");
+    let eq = derives.eq.then(|| quote!(Eq,));
+    let hash = derives.hash.then(|| quote!(Hash,));
+    let arms = details.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.ident);
+        let value = variant.tag_value.as_deref().unwrap_or_default();
+        quote! {
+            ::std::option::Option::Some(#value) => ::hookforge::serde_json::from_value(value)
+                .map(Self::#variant_name)
+                .map_err(::hookforge::serde::de::Error::custom),
+        }
+    });
+    let expected = details
+        .variants
+        .iter()
+        .filter_map(|v| v.tag_value.as_deref())
+        .map(|v| format!("{v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // `unknown` is a format string, so braces from the document are doubled.
+    let braces = |text: &str| text.replace('{', "{{").replace('}', "}}");
+    let unknown = format!(
+        "unknown `{}` value {{:?}}, expected one of {}",
+        braces(tag),
+        braces(&expected)
+    );
+    let missing = format!("missing string property `{tag}`, expected one of {expected}");
     quote! {
         #docs
-        #tag_doc
-        #derive
-        #[serde(untagged)]
+        #[doc = ""]
+        #[doc = #tag_doc]
+        #[derive(Debug, Clone, PartialEq, #eq #hash ::hookforge::serde::Serialize)]
+        #[serde(crate = "::hookforge::serde", untagged)]
         pub enum #name { #(#variants)* }
+
+        impl<'de> ::hookforge::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::hookforge::serde::Deserializer<'de>,
+            {
+                let value = <::hookforge::serde_json::Value as ::hookforge::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::hookforge::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    ::std::option::Option::Some(other) => ::std::result::Result::Err(::hookforge::serde::de::Error::custom(::std::format!(#unknown, other))),
+                    ::std::option::Option::None => ::std::result::Result::Err(::hookforge::serde::de::Error::custom(#missing)),
+                }
+            }
+        }
     }
 }
 

@@ -523,7 +523,8 @@ impl<'d> Lowering<'d> {
                 continue;
             }
             let name = variant_name(resolved.as_ref().map(|t| &t.pointer), node, i);
-            members.push((name, member, node));
+            let target = resolved.map(|t| (t.file, t.pointer));
+            members.push((name, member, node, target));
         }
         let wrap = |ty: TypeRef| {
             if nullable {
@@ -534,7 +535,7 @@ impl<'d> Lowering<'d> {
         };
         if members.len() == 1 && schema.node.get("properties").is_none() {
             // A single alternative (often next to `null`) is that type itself.
-            let (_, member, _) = members.remove(0);
+            let (_, member, _, _) = members.remove(0);
             return wrap(self.lower(member, hint));
         }
         let id = self.reserve(hint, schema, location);
@@ -548,19 +549,30 @@ impl<'d> Lowering<'d> {
             .map(str::to_owned)
             .or_else(|| {
                 common_const_property(
-                    &members.iter().map(|(_, _, n)| *n).collect::<Vec<_>>(),
+                    &members.iter().map(|(_, _, n, _)| *n).collect::<Vec<_>>(),
                     self.document,
                     schema.file,
                 )
             });
+        let mapping = self.discriminator_mapping(schema);
         let mut scope = NameScope::default();
         let mut variants = Vec::new();
-        for (name, member, node) in &members {
+        for (name, member, node, target) in &members {
             let ident = scope.claim(&pascal_case(name, "Variant"));
             let ty = self.lower(member.clone(), &format!("{hint}{ident}"));
-            let tag_value = tag
-                .as_ref()
-                .and_then(|tag| tag_value(node, tag).or_else(|| Some(name.clone())));
+            // The tag value is, in order: the `mapping` entry that points at
+            // this variant, the variant's `const` for the tag property, and
+            // its schema name, as OpenAPI-style discriminators define it.
+            let mapped = mapping
+                .iter()
+                .find(|(_, location)| Some(location) == target.as_ref())
+                .map(|(value, _)| value.clone());
+            let tag_value = tag.as_ref().and_then(|tag| {
+                mapped
+                    .clone()
+                    .or_else(|| tag_value(node, tag))
+                    .or_else(|| Some(name.clone()))
+            });
             variants.push(Variant {
                 ident,
                 ty,
@@ -578,6 +590,36 @@ impl<'d> Lowering<'d> {
         }
         self.space.entries[id.0].details = TypeDetails::OneOf(OneOfDetails { variants, tagging });
         wrap(TypeRef::Named(id))
+    }
+
+    /// The `discriminator.mapping` entries of a schema as tag value and
+    /// resolved schema location; entries that do not resolve are left out.
+    fn discriminator_mapping(&self, schema: &Schema<'d>) -> Vec<(String, SchemaLocation)> {
+        let Some(mapping) = schema
+            .node
+            .get("discriminator")
+            .and_then(|d| d.get("mapping"))
+            .and_then(Node::as_mapping)
+        else {
+            return Vec::new();
+        };
+        mapping
+            .iter()
+            .filter_map(|(value, target)| {
+                let reference = target.as_str()?;
+                let reference = if reference.contains('#') || reference.contains('/') {
+                    reference.to_owned()
+                } else {
+                    // A bare name means a schema under components/schemas.
+                    format!("#/components/schemas/{reference}")
+                };
+                let resolved = self
+                    .document
+                    .resolve(schema.node.span.file, &reference)
+                    .ok()?;
+                Some((value.to_owned(), (resolved.file, resolved.pointer)))
+            })
+            .collect()
     }
 
     fn warn(&mut self, schema: &Schema<'d>, message: String) {
