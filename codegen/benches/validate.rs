@@ -2,9 +2,9 @@
 //!
 //! Inputs:
 //!
-//! - the 3 largest root documents of the real-world corpus, when
-//!   `HOOKFORGE_CORPUS` names it (a relative path is read against the
-//!   workspace root); without it they are skipped with a message;
+//! - the 3 largest root documents of the real-world corpus, found through
+//!   `HOOKFORGE_CORPUS` (a relative path is read against the workspace
+//!   root). Without the variable they are skipped with a message;
 //! - a synthetic AsyncAPI 3.0 document that this benchmark writes to a
 //!   temporary folder: 1,000 channels with parameters, 1,000 operations,
 //!   1,000 messages whose payloads reference schemas, and 5,000 schemas
@@ -65,6 +65,7 @@ fn largest_corpus_documents(count: usize) -> Option<Vec<PathBuf>> {
             return None;
         }
     };
+
     let mut lines = manifest.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
     let column = |name: &str| header.iter().position(|h| *h == name);
@@ -74,6 +75,7 @@ fn largest_corpus_documents(count: usize) -> Option<Vec<PathBuf>> {
         println!("corpus documents skipped: MANIFEST.tsv lacks local_path, size_bytes or kind");
         return None;
     };
+
     let mut documents: Vec<(u64, String)> = lines
         .map(|line| line.split('\t').collect::<Vec<_>>())
         .filter(|fields| fields.get(kind_at) == Some(&"document"))

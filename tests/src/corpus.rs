@@ -69,16 +69,17 @@ pub fn report(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-/// The workspace root, for reading our own fixtures and examples.
+/// Returns the workspace root, for reading our own fixtures and examples.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Load options for corpus documents: the defaults, except that `$ref`s
-/// may leave the folder of the root document. Several multi-file sets of
-/// the corpus keep shared parts in a sibling folder (`../common/...`), and
-/// the corpus is trusted input, so the guard against reading files outside
-/// the root folder is off here; its own tests live with the loader.
+/// Returns the load options for corpus documents: the defaults, except that
+/// `$ref`s may leave the folder of the root document. Several multi-file
+/// sets of the corpus keep shared parts in a sibling folder
+/// (`../common/...`). The corpus is trusted input, so the guard against
+/// reading files outside the root folder is off here. The guard's own tests
+/// live with the loader.
 pub fn corpus_load_options() -> LoadOptions {
     LoadOptions {
         allow_outside_root: true,

@@ -9,11 +9,12 @@
 //!   inlined;
 //! - a `$ref` whose target is already being inlined further up (a cycle)
 //!   stays as written;
-//! - a `$ref` to a file that the loader did not read (it leaves references
-//!   inside payloads in other schema formats, such as Avro, alone) is
-//!   replaced by the file's content read from disk, without inlining inside
-//!   it, as the official tools do before checking such a payload; a `$ref`
-//!   that does not resolve at all stays as written;
+//! - a `$ref` to a file that the loader did not read is replaced by the
+//!   file's content read from disk, without inlining inside it. The loader
+//!   leaves references inside payloads in other schema formats (such as
+//!   Avro) alone, and the official tools inline them before checking such
+//!   a payload;
+//! - a `$ref` that does not resolve at all stays as written;
 //! - values under `examples`, `example`, `default`, `const` and `enum` are
 //!   data, so they are copied without inlining;
 //! - in AsyncAPI 3.x, the places where the official schema requires a
@@ -168,8 +169,8 @@ impl Inliner<'_> {
     /// Whether the current place is one where AsyncAPI 3.x requires a
     /// Reference Object. `messages` and `servers` are arrays only in
     /// operations, replies and channels, and `channel` is a field only of
-    /// operations and replies; a schema property named `channel` also
-    /// keeps its `$ref`, which schemas allow anyway.
+    /// operations and replies. A schema property named `channel` also keeps
+    /// its `$ref`, which is harmless because schemas allow `$ref`.
     fn at_reference_position(&self) -> bool {
         let Some((last, parents)) = self.path.split_last() else {
             return false;
