@@ -144,8 +144,9 @@ impl Document {
         if !root_loaded {
             if let Some(FileState::Failed(failure)) = document.trees.get(root.index()) {
                 if diagnostics.is_empty() {
+                    // A file that cannot be read has no position to point at.
                     let diagnostic = Diagnostic::error(failure.code, failure.message.clone());
-                    diagnostics.push(diagnostic.at("", Span::file_start(root)));
+                    diagnostics.push(diagnostic.with_pointer(""));
                 }
             }
             return Err(diagnostics);
@@ -174,7 +175,7 @@ impl Document {
         let bytes = u64::try_from(text.len()).unwrap_or(u64::MAX);
         if let Some(failure) = size_failure(path, bytes, &document.options.limits) {
             let diagnostic = Diagnostic::error(failure.code, failure.message);
-            diagnostics.push(diagnostic.at("", Span::file_start(document.root_file())));
+            diagnostics.push(diagnostic.with_pointer(""));
             return (None, diagnostics);
         }
         document.add_text(

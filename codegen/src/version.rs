@@ -49,6 +49,18 @@ impl SpecVersion {
     /// value is one error naming the value.
     pub fn read(root: &Node) -> Result<SpecVersion, Diagnostic> {
         let supported = "this tool reads AsyncAPI 2.0.0 to 2.6.0 and 3.0.0 to 3.1.0";
+        if root.is_null() {
+            // An empty file, or one with only comments, parses to null and
+            // has no position worth pointing at.
+            return Err(Diagnostic::error(
+                Code::VersionMissing,
+                "the file is empty: it has no content besides whitespace or comments",
+            )
+            .with_help(format!(
+                "write the AsyncAPI document into it, starting with `asyncapi: 3.0.0`; {supported}"
+            ))
+            .with_pointer(""));
+        }
         let Some(field) = root.get("asyncapi") else {
             let diagnostic = Diagnostic::error(
                 Code::VersionMissing,
@@ -63,6 +75,11 @@ impl SpecVersion {
             Some(text) => text.to_owned(),
             None => {
                 let shown = field.to_json().to_string();
+                // YAML reads an unquoted `3.0` as a number.
+                let help = match field.as_number().and_then(|n| with_patch(n.as_str())) {
+                    Some(full) => format!("write the full version, such as \"{full}\"; {supported}"),
+                    None => format!("quote the version; {supported}"),
+                };
                 return Err(Diagnostic::error(
                     Code::VersionUnsupported,
                     format!(
@@ -70,13 +87,15 @@ impl SpecVersion {
                         field.type_name()
                     ),
                 )
-                .with_help(format!("quote the version; {supported}"))
+                .with_help(help)
                 .at("/asyncapi", field.span));
             }
         };
         parse(&text).ok_or_else(|| {
             let help = if text.starts_with("1.") {
                 format!("AsyncAPI 1.x is not supported; convert the document to 2.6 or 3.0 (the AsyncAPI converter does this); {supported}")
+            } else if let Some(full) = with_patch(&text) {
+                format!("write the full version, such as \"{full}\"; {supported}")
             } else {
                 supported.to_owned()
             };
@@ -104,6 +123,13 @@ fn parse(text: &str) -> Option<SpecVersion> {
         (3, 0..=1) => Some(SpecVersion::V3 { minor, patch }),
         _ => None,
     }
+}
+
+/// The three-part version for a supported `major.minor` written without
+/// its patch number, such as "3.0.0" for "3.0".
+fn with_patch(text: &str) -> Option<String> {
+    let full = format!("{text}.0");
+    parse(&full).map(|_| full)
 }
 
 fn number(text: &str) -> Option<u8> {
@@ -136,6 +162,39 @@ mod tests {
             parse("2.0.0-rc2"),
             Some(SpecVersion::V2 { minor: 0, patch: 0 })
         );
+    }
+
+    #[test]
+    fn empty_file_is_reported_without_position() {
+        let empty = Node {
+            value: crate::tree::Value::Null,
+            span: crate::source::Span::file_start(crate::source::FileId(0)),
+        };
+        let error = SpecVersion::read(&empty).expect_err("empty file has no version");
+        assert_eq!(error.code, Code::VersionMissing);
+        assert!(error.message.contains("the file is empty"), "{}", error.message);
+        assert_eq!(error.span, None);
+    }
+
+    #[test]
+    fn two_part_version_gets_full_version_help() {
+        let cases = [("'3.0'", "3.0.0"), ("2.6", "2.6.0"), ("3.0", "3.0.0")];
+        for (text, full) in cases {
+            let root = crate::load::parse(
+                &format!("asyncapi: {text}\n"),
+                crate::source::FileId(0),
+                &crate::load::Limits::default(),
+            )
+            .root
+            .expect("parses");
+            let error = SpecVersion::read(&root).expect_err("two parts");
+            assert_eq!(error.code, Code::VersionUnsupported, "{text}");
+            let help = error.help.unwrap_or_default();
+            assert!(
+                help.contains(&format!("write the full version, such as \"{full}\"")),
+                "{help}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use hookforge_codegen::diagnostic::Diagnostic;
 use hookforge_codegen::document::LoadOptions;
 
 use super::load_args::LoadArgs;
@@ -32,12 +33,21 @@ pub struct ValidateArgs {
 
     /// Print errors only: no warnings, and no verdict lines for valid
     /// files. With `--format json`, warnings are left out of the output.
+    /// With `--deny-warnings`, warnings count as errors and are printed.
     #[arg(long, short)]
     quiet: bool,
 
     /// Exit with code 1 when any file has a warning, too.
     #[arg(long)]
     deny_warnings: bool,
+}
+
+impl ValidateArgs {
+    /// Whether `diagnostic` is printed: `--quiet` hides warnings, unless
+    /// `--deny-warnings` makes them fail the run.
+    fn shows(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic.is_error() || !self.quiet || self.deny_warnings
+    }
 }
 
 /// Output format of `hookforge validate`.
@@ -140,7 +150,7 @@ fn render_file(
 
     let mut text = String::new();
     for diagnostic in &validation.diagnostics {
-        if args.quiet && !diagnostic.is_error() {
+        if !args.shows(diagnostic) {
             continue;
         }
         text.push_str(&human::diagnostic_to_string(
@@ -222,7 +232,8 @@ fn report_json(
                 &fallback
             }
         };
-        files.push(json::file_report(path, &validation, sources, !args.quiet));
+        let include_warnings = !args.quiet || args.deny_warnings;
+        files.push(json::file_report(path, &validation, sources, include_warnings));
     }
     let report = json::run_report(files);
     serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::from)?;

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::snippet::mark_line;
 use super::source_file;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{Position, SourceMap, Span};
+use crate::source::{SourceMap, Span};
 use crate::Validation;
 
 /// Whether output uses ANSI colors.
@@ -86,14 +86,13 @@ pub fn write_diagnostic(
         )
     )?;
 
-    // A diagnostic about a whole file (missing, too large) has an empty span
-    // at its start. Showing line 1 or `:1:1` for it would suggest a problem
-    // on that line.
-    let span = diagnostic.span.filter(|span| !is_whole_file(*span));
+    // A diagnostic about a whole file (missing, too large, empty) has no
+    // span, and is shown with the path alone, as in the JSON output.
+    let span = diagnostic.span;
     let snippet = span.and_then(|span| Snippet::new(span, sources));
     let gutter = snippet.as_ref().map_or(1, |s| digits(s.line_number));
     let pad = " ".repeat(gutter);
-    let location = location(diagnostic.span, span.is_some(), sources, root_path);
+    let location = location(span, sources, root_path);
     writeln!(out, "{pad}{} {location}", style.paint(Paint::Gutter, "-->"))?;
 
     let bar = style.paint(Paint::Gutter, "|");
@@ -215,18 +214,13 @@ impl Snippet {
     }
 }
 
-/// Returns `path:line:column` for a span, or just the path when
-/// `with_position` is false or there is no span.
-fn location(
-    span: Option<Span>,
-    with_position: bool,
-    sources: &SourceMap,
-    root_path: &Path,
-) -> String {
+/// Returns `path:line:column` for a span, or just the path when there is
+/// no span.
+fn location(span: Option<Span>, sources: &SourceMap, root_path: &Path) -> String {
     let file = span.and_then(|span| source_file(sources, span.file));
     let path = file.map_or(root_path, |f| f.path.as_path());
     let path = path.display().to_string();
-    let Some(span) = span.filter(|_| with_position) else {
+    let Some(span) = span else {
         return printable(&path).into_owned();
     };
     format!(
@@ -235,13 +229,6 @@ fn location(
         span.start.line,
         span.start.column
     )
-}
-
-/// Checks whether `span` is the empty span at 1:1 that marks a diagnostic
-/// about a whole file (see [`Span::file_start`]).
-fn is_whole_file(span: Span) -> bool {
-    let start = Position { line: 1, column: 1 };
-    span.start == start && span.end == start
 }
 
 fn notes(diagnostic: &Diagnostic) -> Vec<(&'static str, String)> {
@@ -316,7 +303,7 @@ mod tests {
 
     use super::*;
     use crate::diagnostic::Code;
-    use crate::source::FileId;
+    use crate::source::{FileId, Position};
 
     const TEXT: &str =
         "asyncapi: 3.0.0\nchannels:\n  orders:\n    $ref: '#/components/channels/missing'\n";
@@ -501,10 +488,9 @@ mod tests {
     }
 
     #[test]
-    fn whole_file_span_shows_path_without_position() {
-        let (sources, file) = sources();
-        let diagnostic = Diagnostic::error(Code::LimitExceeded, "api.yaml is too large")
-            .at("", Span::file_start(file));
+    fn diagnostic_without_span_shows_path_only() {
+        let (sources, _) = sources();
+        let diagnostic = Diagnostic::error(Code::LimitExceeded, "api.yaml is too large");
         let out = diagnostic_to_string(
             &diagnostic,
             &sources,

@@ -1,0 +1,148 @@
+//! Runs the built `hookforge validate` on documents in a temporary folder
+//! and checks what a new user sees: positions, help text and flags.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+/// A folder under the system temp dir, removed when dropped.
+struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let unique = format!(
+            "hookforge-cli-validate-{}-{}-{name}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(unique);
+        fs::create_dir_all(&path).expect("create temp folder");
+        TempDir { path }
+    }
+
+    /// Writes `text` to `name` (which may contain folders) and returns the
+    /// full path.
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("create folder");
+        }
+        fs::write(&path, text).expect("write file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+fn validate(extra: &[&str], file: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookforge"))
+        .arg("validate")
+        .args(extra)
+        .arg(file)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run hookforge")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The diagnostics of the only file in a `--format json` report.
+fn json_diagnostics(output: &Output) -> Vec<Value> {
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("stdout is not JSON ({e}):\n{}", stdout(output));
+    });
+    report["files"][0]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn assert_no_position(diagnostic: &Value) {
+    for field in ["line", "column", "end_line", "end_column"] {
+        assert_eq!(diagnostic[field], Value::Null, "{field} in {diagnostic}");
+    }
+}
+
+/// A valid document with one warning: a server host variable that
+/// `variables` does not define.
+const WARNING: &str = "\
+asyncapi: 3.0.0
+info:
+  title: Warning
+  version: 1.0.0
+servers:
+  production:
+    host: '{region}.example.com'
+    protocol: https
+";
+
+#[test]
+fn quiet_deny_warnings_prints_warning() {
+    let dir = TempDir::new("quiet-deny");
+    let file = dir.write("api.yaml", WARNING);
+    let output = validate(&["-q", "--deny-warnings"], &file);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("warning[server-variable-undefined]"), "{out}");
+    assert!(out.contains("(failed by --deny-warnings)"), "{out}");
+}
+
+#[test]
+fn quiet_deny_warnings_json_lists_warning() {
+    let dir = TempDir::new("quiet-deny-json");
+    let file = dir.write("api.yaml", WARNING);
+    let output = validate(&["-q", "--deny-warnings", "--format", "json"], &file);
+    let diagnostics = json_diagnostics(&output);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "server-variable-undefined");
+}
+
+#[test]
+fn missing_file_has_null_position() {
+    let dir = TempDir::new("missing");
+    let output = validate(&["--format", "json"], &dir.path.join("nope.yaml"));
+    assert_eq!(output.status.code(), Some(2));
+    let diagnostics = json_diagnostics(&output);
+    assert_eq!(diagnostics[0]["code"], "io");
+    assert_no_position(&diagnostics[0]);
+}
+
+#[test]
+fn oversize_file_has_null_position() {
+    let dir = TempDir::new("oversize");
+    let file = dir.write("api.yaml", WARNING);
+    let output = validate(&["--format", "json", "--max-file-bytes", "10"], &file);
+    let diagnostics = json_diagnostics(&output);
+    assert_eq!(diagnostics[0]["code"], "limit-exceeded");
+    assert_no_position(&diagnostics[0]);
+}
+
+#[test]
+fn empty_file_says_it_is_empty() {
+    let dir = TempDir::new("empty");
+    let file = dir.write("api.yaml", "");
+    let output = validate(&["--format", "json"], &file);
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostics = json_diagnostics(&output);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "version-missing");
+    let message = diagnostics[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("the file is empty"), "{message}");
+    assert_no_position(&diagnostics[0]);
+
+    let human = stdout(&validate(&[], &file));
+    assert!(human.contains(" --> "), "{human}");
+    assert!(!human.contains("api.yaml:1:1"), "{human}");
+}
