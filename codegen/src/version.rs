@@ -77,7 +77,9 @@ impl SpecVersion {
                 let shown = field.to_json().to_string();
                 // YAML reads an unquoted `3.0` as a number.
                 let help = match field.as_number().and_then(|n| with_patch(n.as_str())) {
-                    Some(full) => format!("write the full version, such as \"{full}\"; {supported}"),
+                    Some(full) => {
+                        format!("write the full version, such as \"{full}\"; {supported}")
+                    }
                     None => format!("quote the version; {supported}"),
                 };
                 return Err(Diagnostic::error(
@@ -172,7 +174,11 @@ mod tests {
         };
         let error = SpecVersion::read(&empty).expect_err("empty file has no version");
         assert_eq!(error.code, Code::VersionMissing);
-        assert!(error.message.contains("the file is empty"), "{}", error.message);
+        assert!(
+            error.message.contains("the file is empty"),
+            "{}",
+            error.message
+        );
         assert_eq!(error.span, None);
     }
 

@@ -233,7 +233,12 @@ fn report_json(
             }
         };
         let include_warnings = !args.quiet || args.deny_warnings;
-        files.push(json::file_report(path, &validation, sources, include_warnings));
+        files.push(json::file_report(
+            path,
+            &validation,
+            sources,
+            include_warnings,
+        ));
     }
     let report = json::run_report(files);
     serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::from)?;

@@ -526,10 +526,11 @@ impl<'d> Walker<'d, '_> {
         }
         for required in rule.required {
             if !mapping.contains_key(required) {
+                let span = self.key_span(at, node);
                 self.report(
                     Code::RequiredMissing,
                     at.pointer.clone(),
-                    node.span,
+                    span,
                     format!(
                         "the {} is missing the required field `{required}`",
                         rule.title
@@ -538,6 +539,31 @@ impl<'d> Walker<'d, '_> {
                 );
             }
         }
+    }
+
+    /// Returns the span of the key that names the object `node` at `at`
+    /// (`info:`, or `sendOrder:` for an operation), so that a problem with
+    /// the whole object points at its first line. The root object gets the
+    /// start of its file, and an array item its own span.
+    fn key_span(&self, at: &Location, node: &Node) -> Span {
+        let Ok(pointer) = JsonPointer::parse(&at.pointer) else {
+            return node.span;
+        };
+        let Some((last, parents)) = pointer.tokens().split_last() else {
+            return Span::file_start(at.file);
+        };
+        let mut parent = self.document.tree(at.file);
+        for token in parents {
+            parent = parent.and_then(|p| match &p.value {
+                Value::Mapping(mapping) => mapping.get(token),
+                Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            });
+        }
+        parent
+            .and_then(Node::as_mapping)
+            .and_then(|mapping| mapping.entry(last))
+            .map_or(node.span, |entry| entry.key_span)
     }
 
     fn unknown_field(&mut self, rule: &ObjectRule, key: &str, entry: &Entry, at: &Location) {

@@ -105,12 +105,36 @@ fn missing_required_field_points_at_object() {
     let text = "asyncapi: 2.6.0\ninfo:\n  title: t\nchannels: {}\n";
     let diagnostics = structural(text);
     let missing = find(&diagnostics, Code::RequiredMissing, "/info");
-    assert_eq!(line(missing), 3);
+    let span = missing.span.expect("span");
+    // The `info` key itself, not the first field under it.
+    assert_eq!((span.start.line, span.start.column), (2, 1));
+    assert_eq!((span.end.line, span.end.column), (2, 5));
     assert!(missing.message.contains("`version`"));
     assert_eq!(
         missing.help.as_deref(),
         Some("add `version` to the Info Object")
     );
+}
+
+#[test]
+fn missing_operation_field_points_at_operation_key() {
+    let text = v3(
+        "operations:\n  sendOrder:\n    channel:\n      $ref: '#/channels/c'\nchannels:\n  c: {}\n",
+    );
+    let diagnostics = structural(&text);
+    let missing = find(&diagnostics, Code::RequiredMissing, "/operations/sendOrder");
+    let span = missing.span.expect("span");
+    assert_eq!((span.start.line, span.start.column), (4, 3));
+    assert_eq!((span.end.line, span.end.column), (4, 12));
+}
+
+#[test]
+fn missing_root_field_points_at_file_start() {
+    let text = "# no channels\n\ninfo: {title: t, version: '1'}\nasyncapi: 2.6.0\n";
+    let diagnostics = structural(text);
+    let missing = find(&diagnostics, Code::RequiredMissing, "");
+    let span = missing.span.expect("span");
+    assert_eq!((span.start.line, span.start.column), (1, 1));
 }
 
 #[test]
