@@ -88,13 +88,35 @@ pub fn generate_types(path: &Path, options: LoadOptions) -> GeneratedCode {
                 "Do not edit: changes are lost when the file is generated again.".to_owned(),
             ];
             let code = (!failed).then(|| typegen::emit::render(&types.space, &header));
-            validation.diagnostics.extend(types.diagnostics);
+            merge_format_errors(&mut validation.diagnostics, types.diagnostics);
             sort(&mut validation.diagnostics);
             code
         }
         _ => None,
     };
     GeneratedCode { code, validation }
+}
+
+/// Adds generation diagnostics to validation's. Validation warns about a
+/// payload in another schema format and generation fails on it; the two
+/// are one problem, so the warning becomes the error and the generator's
+/// own report of the same payload is dropped.
+fn merge_format_errors(diagnostics: &mut Vec<Diagnostic>, generated: Vec<Diagnostic>) {
+    let same_payload = |a: &str, b: &str| a.starts_with(b) || b.starts_with(a);
+    for diagnostic in generated {
+        let warning = diagnostics.iter_mut().find(|d| {
+            d.code == Code::UnsupportedSchemaFormat
+                && diagnostic.code == Code::UnsupportedSchemaFormat
+                && same_payload(&d.pointer, &diagnostic.pointer)
+        });
+        match warning {
+            Some(warning) => {
+                warning.severity = diagnostic::Severity::Error;
+                warning.help = diagnostic.help;
+            }
+            None => diagnostics.push(diagnostic),
+        }
+    }
 }
 
 /// Loads the document at `path` with every file it references and

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use hookforge_codegen::render::{human, Style};
+use hookforge_codegen::source::SourceMap;
 use hookforge_codegen::{generate_types, GeneratedCode};
 
 use super::load_args::LoadArgs;
@@ -18,9 +19,16 @@ pub struct GenerateArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// Folder to write `<document name>.rs` into, or `-` for stdout.
-    #[arg(short, long, value_name = "DIR")]
+    /// Where to write the code: a file ending in `.rs`, a folder (the file
+    /// is then named after the document, `orders.yaml` giving
+    /// `orders.rs`), or `-` for stdout.
+    #[arg(short, long, value_name = "PATH")]
     output: PathBuf,
+
+    /// Overwrite an existing file even if it was generated from another
+    /// document.
+    #[arg(long)]
+    force: bool,
 
     #[command(flatten)]
     load: LoadArgs,
@@ -32,9 +40,10 @@ pub struct GenerateArgs {
 pub fn run(args: &GenerateArgs) -> ExitCode {
     let generated = generate_types(&args.file, args.load.load_options());
     let style = Style {
-        color: io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        color: io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    report(&args.file, &generated, style);
+    report(&args.file, &generated, args.load.max_file_bytes, style);
     let Some(code) = &generated.code else {
         return if generated.validation.is_io_failure() {
             ExitCode::from(2)
@@ -42,52 +51,122 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
             ExitCode::from(1)
         };
     };
-    let written = if args.output.as_os_str() == "-" {
+    if args.output.as_os_str() == "-" {
         let mut stdout = io::stdout().lock();
-        stdout.write_all(code.as_bytes()).and_then(|()| stdout.flush())
-    } else {
-        write_module(&args.output, &args.file, code)
-    };
-    match written {
+        return match stdout
+            .write_all(code.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(2),
+            Err(error) => {
+                eprintln!("hookforge: failed to write the generated code to stdout: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let target = output_file(&args.output, &args.file);
+    match write_module(&target, &args.file, code, args.force) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(2),
-        Err(error) => {
-            eprintln!("hookforge: failed to write the generated code: {error}");
+        Err(message) => {
+            eprintln!("hookforge: {message}");
             ExitCode::from(2)
         }
     }
 }
 
 /// Prints every diagnostic to stderr, with source snippets.
-fn report(path: &Path, generated: &GeneratedCode, style: Style) {
-    let Some(document) = &generated.validation.document else {
-        for diagnostic in &generated.validation.diagnostics {
-            eprintln!("{}: {}: {}", path.display(), diagnostic.severity.as_str(), diagnostic.message);
+fn report(path: &Path, generated: &GeneratedCode, max_file_bytes: u64, style: Style) {
+    let diagnostics = &generated.validation.diagnostics;
+    let fallback;
+    let sources = match &generated.validation.document {
+        Some(document) => &document.sources,
+        None => {
+            fallback = root_sources(path, max_file_bytes);
+            &fallback
         }
-        return;
     };
     let mut stderr = io::stderr().lock();
-    for diagnostic in &generated.validation.diagnostics {
-        let text = human::diagnostic_to_string(diagnostic, &document.sources, path, style);
-        // A closed stderr leaves nothing else to report to.
+    for diagnostic in diagnostics {
+        let text = human::diagnostic_to_string(diagnostic, sources, path, style);
+        // A closed stderr leaves nowhere to report to.
         let _ = stderr.write_all(text.as_bytes());
     }
 }
 
-/// Writes `code` to `<dir>/<stem>.rs` through a temporary file and a
-/// rename, so a reader never sees half a file, and leaves the file alone
-/// when its content is already `code` (so build tools see no change).
-fn write_module(dir: &Path, source: &Path, code: &str) -> io::Result<()> {
-    let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+/// The root file alone, for showing snippets of errors that kept the
+/// document from loading (a syntax error, say).
+fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
+    let mut sources = SourceMap::default();
+    let small_enough = fs::metadata(path).is_ok_and(|meta| meta.len() <= max_file_bytes);
+    if let (true, Ok(text)) = (small_enough, fs::read_to_string(path)) {
+        sources.add(path.to_path_buf(), text);
+    }
+    sources
+}
+
+/// The file `output` names: itself when it ends in `.rs`, otherwise
+/// `<output>/<document name>.rs`.
+fn output_file(output: &Path, source: &Path) -> PathBuf {
+    if output.extension().is_some_and(|e| e == "rs") {
+        return output.to_path_buf();
+    }
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let name = hookforge_codegen::typegen::names::snake_case(&stem, "asyncapi");
-    let target = dir.join(format!("{}.rs", name.trim_start_matches("r#")));
-    if fs::read_to_string(&target).ok().as_deref() == Some(code) {
+    output.join(format!("{}.rs", name.trim_start_matches("r#")))
+}
+
+/// Writes `code` to `target` through a temporary file and a rename, so a
+/// reader never sees half a file. Leaves the file alone when it already
+/// holds `code`, so build tools see no change, and refuses to replace a
+/// file that was generated from another document unless `force` is set.
+fn write_module(target: &Path, source: &Path, code: &str, force: bool) -> Result<(), String> {
+    let existing = fs::read_to_string(target).ok();
+    if existing.as_deref() == Some(code) {
         return Ok(());
     }
-    fs::create_dir_all(dir)?;
-    let temporary = dir.join(format!(".{}.rs.tmp", name.trim_start_matches("r#")));
-    fs::write(&temporary, code)?;
-    fs::rename(&temporary, &target)?;
+    if let Some(existing) = &existing {
+        // The first line names the source document; the generator version
+        // in it may differ without making the file someone else's.
+        let header = |text: &str| text.lines().next().map(str::to_owned).unwrap_or_default();
+        let source_of = |text: &str| {
+            header(text)
+                .split_once(" from ")
+                .map(|(_, from)| from.to_owned())
+        };
+        if !force && (source_of(existing).is_none() || source_of(existing) != source_of(code)) {
+            return Err(format!(
+                "refusing to overwrite {}: it was not generated from {} (its first line is {:?}); \
+                 choose another output file with `-o FILE.rs`, or pass --force",
+                target.display(),
+                source.display(),
+                header(existing)
+            ));
+        }
+    }
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))?;
+    let file_name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{file_name}.tmp"));
+    fs::write(&temporary, code)
+        .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    fs::rename(&temporary, target).map_err(|e| {
+        format!(
+            "cannot move {} to {}: {e}",
+            temporary.display(),
+            target.display()
+        )
+    })?;
     eprintln!("hookforge: wrote {}", target.display());
     Ok(())
 }

@@ -2,7 +2,8 @@
 //!
 //! `Eq` and `Hash` hold only if every type a type contains, directly or
 //! through other generated types, has them: an `f64` rules out both, and a
-//! `serde_json::Value` rules out `Hash`.
+//! `serde_json::Value` rules out `Hash`. `Default` holds when every
+//! required field's type has a default.
 
 use super::space::{TypeDetails, TypeRef, TypeSpace};
 
@@ -13,36 +14,46 @@ pub struct Derivable {
     pub eq: bool,
     /// `Hash`.
     pub hash: bool,
+    /// `Default`: every required field's type has a default (optional
+    /// fields are `None`). Enums and format types have none.
+    pub default: bool,
 }
+
+const ALL: Derivable = Derivable {
+    eq: true,
+    hash: true,
+    default: true,
+};
 
 /// Computes [`Derivable`] for every type, by fixpoint over the type graph.
 pub fn derivable(space: &TypeSpace) -> Vec<Derivable> {
-    let mut result = vec![
-        Derivable {
-            eq: true,
-            hash: true
-        };
-        space.len()
-    ];
+    let mut result = vec![ALL; space.len()];
     loop {
         let mut changed = false;
         for (id, entry) in space.iter() {
             let mut current = result[id.0];
-            let mut check = |ty: &TypeRef| {
+            let mut check = |ty: &TypeRef, optional: bool| {
                 let inner = of_ref(ty, &result);
                 current.eq &= inner.eq;
                 current.hash &= inner.hash;
+                current.default &= optional || inner.default;
             };
             match &entry.details {
                 TypeDetails::Struct(s) => {
-                    s.fields.iter().for_each(|f| check(&f.ty));
+                    s.fields
+                        .iter()
+                        .for_each(|f| check(&f.ty, !f.required || f.nullable));
                     if let Some(additional) = &s.additional {
-                        check(additional);
+                        check(additional, true);
                     }
                 }
-                TypeDetails::OneOf(o) => o.variants.iter().for_each(|v| check(&v.ty)),
-                TypeDetails::Alias(ty) => check(ty),
-                TypeDetails::StringEnum(_) | TypeDetails::ValueEnum(_) | TypeDetails::Const(_) => {}
+                TypeDetails::OneOf(o) => {
+                    o.variants.iter().for_each(|v| check(&v.ty, false));
+                    current.default = false;
+                }
+                TypeDetails::Alias(ty) => check(ty, false),
+                TypeDetails::StringEnum(_) | TypeDetails::ValueEnum(_) => current.default = false,
+                TypeDetails::Const(_) => {}
             }
             if current != result[id.0] {
                 result[id.0] = current;
@@ -61,22 +72,18 @@ fn of_ref(ty: &TypeRef, known: &[Derivable]) -> Derivable {
         TypeRef::Float => Derivable {
             eq: false,
             hash: false,
+            default: true,
         },
-        TypeRef::Json => Derivable {
-            eq: true,
-            hash: false,
+        TypeRef::Json => Derivable { hash: false, ..ALL },
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => Derivable {
+            default: true,
+            ..of_ref(inner, known)
         },
-        TypeRef::Vec(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Option(inner)
-        | TypeRef::Box(inner) => of_ref(inner, known),
-        TypeRef::Bool
-        | TypeRef::Integer { .. }
-        | TypeRef::String
-        | TypeRef::Format(_)
-        | TypeRef::Unit => Derivable {
-            eq: true,
-            hash: true,
+        TypeRef::Box(inner) => of_ref(inner, known),
+        TypeRef::Format(_) => Derivable {
+            default: false,
+            ..ALL
         },
+        TypeRef::Bool | TypeRef::Integer { .. } | TypeRef::String | TypeRef::Unit => ALL,
     }
 }

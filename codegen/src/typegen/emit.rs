@@ -40,6 +40,19 @@ pub fn render(space: &TypeSpace, header: &[String]) -> String {
     out
 }
 
+/// Lints that generated enums may trip through no fault of the user:
+/// variant names come from schema names (`OrderCreated` in enum `Order`),
+/// and variant sizes from the schemas.
+struct EnumAllows;
+
+impl quote::ToTokens for EnumAllows {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(quote!(#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]));
+    }
+}
+
+const ENUM_ALLOWS: EnumAllows = EnumAllows;
+
 fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
@@ -118,13 +131,19 @@ fn field_tokens(space: &TypeSpace, field: &Field) -> TokenStream {
     let wire = &field.wire_name;
     let inner = type_tokens(space, &field.ty);
     let mut docs = field.docs.clone();
+    if docs.is_empty() {
+        docs.push(format!("The `{wire}` property."));
+    }
     if let Some(default) = &field.default {
-        if !docs.is_empty() {
-            docs.push(String::new());
-        }
+        docs.push(String::new());
         docs.push(format!("Default: `{default}`."));
     }
+    if !field.required && field.nullable {
+        docs.push(String::new());
+        docs.push("`None` when the property is absent, `Some(None)` when it is `null`.".to_owned());
+    }
     let docs = doc_attrs(&docs);
+    let rename = (field.ident != *wire).then(|| quote!(#[serde(rename = #wire)]));
     let (ty, attrs) = match (field.required, field.nullable) {
         (true, false) => (inner, quote!()),
         (true, true) => (
@@ -142,7 +161,7 @@ fn field_tokens(space: &TypeSpace, field: &Field) -> TokenStream {
     };
     quote! {
         #docs
-        #[serde(rename = #wire)]
+        #rename
         #attrs
         pub #ident: #ty,
     }
@@ -158,6 +177,7 @@ fn string_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenSt
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde")]
+        #ENUM_ALLOWS
         pub enum #name { #(#variants)* }
     }
 }
@@ -173,6 +193,7 @@ fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStr
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde", try_from = "::hookforge::serde_json::Value", into = "::hookforge::serde_json::Value")]
+        #ENUM_ALLOWS
         pub enum #name { #( #[doc = #variant_docs] #variants, )* }
 
         impl ::std::convert::TryFrom<::hookforge::serde_json::Value> for #name {
@@ -255,6 +276,7 @@ fn one_of(
             #docs
             #derive
             #[serde(untagged)]
+            #ENUM_ALLOWS
             pub enum #name { #(#variants)* }
         };
     };
@@ -291,6 +313,7 @@ fn one_of(
         #[doc = #tag_doc]
         #[derive(Debug, Clone, PartialEq, #eq #hash ::hookforge::serde::Serialize)]
         #[serde(crate = "::hookforge::serde", untagged)]
+        #ENUM_ALLOWS
         pub enum #name { #(#variants)* }
 
         impl<'de> ::hookforge::serde::Deserialize<'de> for #name {

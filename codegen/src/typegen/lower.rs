@@ -100,7 +100,7 @@ impl<'d> Lowering<'d> {
             pointer: pointer.clone(),
             node,
         };
-        let ty = self.lower(schema, hint);
+        let ty = self.lower(schema.clone(), hint);
         // A root schema that is a plain primitive still gets a name, so the
         // message has a type to refer to.
         match ty {
@@ -108,7 +108,8 @@ impl<'d> Lowering<'d> {
             other => {
                 let location = (file, pointer.clone());
                 let name = self.type_names.claim(&pascal_case(hint, "Payload"));
-                let id = self.push(name, Vec::new(), location, TypeDetails::Alias(other));
+                let docs = vec![self.provenance(&schema)];
+                let id = self.push(name, docs, location, TypeDetails::Alias(other));
                 TypeRef::Named(id)
             }
         }
@@ -183,7 +184,7 @@ impl<'d> Lowering<'d> {
             // value; `false` accepts none, which no Rust type models.
             return TypeRef::Json;
         };
-        let name_hint = type_name_hint(&schema, hint);
+        let name_hint = type_name_hint(self.document, &schema, hint);
         let nullable_type = types(schema.node).contains(&"null");
         let wrap = |ty: TypeRef| {
             if nullable_type && ty != TypeRef::Unit {
@@ -244,7 +245,11 @@ impl<'d> Lowering<'d> {
     /// lowered, so references back to it resolve.
     fn reserve(&mut self, hint: &str, schema: &Schema<'d>, location: SchemaLocation) -> TypeId {
         let name = self.type_names.claim(&pascal_case(hint, "Schema"));
-        let docs = docs(schema.node);
+        let mut docs = docs(schema.node);
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.push(self.provenance(schema));
         let id = self.push(
             name,
             docs,
@@ -622,6 +627,21 @@ impl<'d> Lowering<'d> {
             .collect()
     }
 
+    /// A doc line naming the schema a type comes from: `#/pointer` in the
+    /// root document, `file.yaml#/pointer` in another file (the file name
+    /// only, so output does not depend on where the document lies).
+    fn provenance(&self, schema: &Schema<'d>) -> String {
+        let file = if schema.file == self.document.root_file() {
+            String::new()
+        } else {
+            let path = self.document.sources.path(schema.file);
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        format!("Generated from `{file}#{}`.", schema.pointer)
+    }
+
     fn warn(&mut self, schema: &Schema<'d>, message: String) {
         self.diagnostics.push(
             Diagnostic::warning(Code::InvalidSchema, message)
@@ -656,16 +676,35 @@ fn types(node: &Node) -> Vec<&str> {
 
 /// The name a schema's type takes: its component key, then its `title`,
 /// then the path-derived `hint`.
-fn type_name_hint(schema: &Schema<'_>, hint: &str) -> String {
-    let tokens = schema.pointer.tokens();
-    if let [components, kind, name] = tokens {
-        if components == "components" && kind == "schemas" {
+/// The name a schema's type takes: its name where it is defined (a key of
+/// `components/schemas`, `definitions` or `$defs`, or a top-level key of a
+/// referenced file), then its `title`, then, for a whole referenced file,
+/// the file's name, and last the path-derived `hint`.
+fn type_name_hint(document: &Document, schema: &Schema<'_>, hint: &str) -> String {
+    let in_root_file = schema.file == document.root_file();
+    match schema.pointer.tokens() {
+        [components, kind, name] if components == "components" && kind == "schemas" => {
             return name.clone();
         }
+        [container, name] if container == "definitions" || container == "$defs" => {
+            return name.clone();
+        }
+        [name] if !in_root_file => return name.clone(),
+        _ => {}
     }
     if let Some(title) = schema.node.get("title").and_then(Node::as_str) {
         if !pascal_case(title, "").is_empty() {
             return title.to_owned();
+        }
+    }
+    if schema.pointer.tokens().is_empty() && !in_root_file {
+        let path = document.sources.path(schema.file);
+        if let Some(stem) = path.file_stem().map(|s| s.to_string_lossy()) {
+            // `money.schema.json` names `Money`, not `MoneySchema`.
+            let stem = stem.split('.').next().unwrap_or_default().to_owned();
+            if !pascal_case(&stem, "").is_empty() {
+                return stem;
+            }
         }
     }
     hint.to_owned()
@@ -851,7 +890,44 @@ fn docs(node: &Node) -> Vec<String> {
             lines.push(doc_line(&format!("- `{}`", example.to_json())));
         }
     }
+    let constraints = constraints(node);
+    if !constraints.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(doc_line(&format!(
+            "Constraints (not checked when decoding): {}.",
+            constraints.join(", ")
+        )));
+    }
     lines
+}
+
+/// The validation keywords a Rust type does not enforce, as `keyword: value`
+/// texts, so the doc comment tells what the schema requires.
+fn constraints(node: &Node) -> Vec<String> {
+    const KEYWORDS: &[&str] = &[
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+    ];
+    KEYWORDS
+        .iter()
+        .filter_map(|keyword| {
+            let value = node.get(keyword)?;
+            Some(format!("`{keyword}` {}", value.to_json()))
+        })
+        .collect()
 }
 
 /// Makes one line safe for a doc attribute: rustc rejects a bare carriage
