@@ -24,7 +24,17 @@ mod names;
 #[path = "../golden/shapes.rs"]
 mod shapes;
 
-const FIXTURES: &[&str] = &["names", "shapes"];
+#[rustfmt::skip]
+#[allow(missing_docs)]
+#[path = "../golden/traits_v2.rs"]
+mod traits_v2;
+
+#[rustfmt::skip]
+#[allow(missing_docs)]
+#[path = "../golden/traits_v3.rs"]
+mod traits_v3;
+
+const FIXTURES: &[&str] = &["names", "shapes", "traits_v2", "traits_v3"];
 
 #[test]
 fn golden_files_are_current() {
@@ -283,4 +293,19 @@ fn discriminator_selects_the_variant() {
         .expect_err("unknown tag");
     assert!(error.to_string().contains("hexagon"), "{error}");
     rejects::<shapes::Shape>(json!({"size": 1.0}));
+}
+
+#[test]
+fn traits_win_in_2x_and_lose_in_3x() {
+    // 2.x merges each trait over the message, so the trait's `required`
+    // list and its `region: integer` replace the message's own.
+    let v2: traits_v2::InvoicePaidHeaders = round_trip(json!({"requestId": "r1", "region": 7}));
+    assert_eq!(v2.region, Some(7));
+    rejects::<traits_v2::InvoicePaidHeaders>(json!({"region": 7}));
+    // 3.0 merges the message over its traits, so the message's own
+    // `required` list and `region: string` stay.
+    let v3: traits_v3::InvoicePaidHeaders = round_trip(json!({"region": "eu", "schemaRevision": "3"}));
+    assert_eq!(v3.region, "eu");
+    assert_eq!(v3.request_id, None);
+    rejects::<traits_v3::InvoicePaidHeaders>(json!({"requestId": "r1"}));
 }
