@@ -15,22 +15,22 @@ use serde_json::{json, Value};
 
 // Golden files stay exactly as the generator wrote them.
 #[rustfmt::skip]
-#[allow(missing_docs)]
+#[allow(missing_docs, dead_code)]
 #[path = "../golden/names.rs"]
 mod names;
 
 #[rustfmt::skip]
-#[allow(missing_docs)]
+#[allow(missing_docs, dead_code)]
 #[path = "../golden/shapes.rs"]
 mod shapes;
 
 #[rustfmt::skip]
-#[allow(missing_docs)]
+#[allow(missing_docs, dead_code)]
 #[path = "../golden/traits_v2.rs"]
 mod traits_v2;
 
 #[rustfmt::skip]
-#[allow(missing_docs)]
+#[allow(missing_docs, dead_code)]
 #[path = "../golden/traits_v3.rs"]
 mod traits_v3;
 
