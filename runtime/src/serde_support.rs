@@ -72,7 +72,7 @@ impl fmt::Display for UnexpectedValue {
 
 impl std::error::Error for UnexpectedValue {}
 
-/// Whether `value` equals the JSON written as `text`. Two integers compare
+/// Checks whether `value` equals the JSON written as `text`. Two integers compare
 /// exactly; a float compares by value with any number, so `1.0` equals `1`.
 pub fn json_eq(value: &Value, text: &str) -> bool {
     let expected = json_value(text);

@@ -19,7 +19,7 @@ pub struct GenerateArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// Where to write the code: a file ending in `.rs`, a folder (the file
+    /// Output path: a file ending in `.rs`, a folder (the file
     /// is then named after the document, `orders.yaml` giving
     /// `orders.rs`), or `-` for stdout.
     #[arg(short, long, value_name = "PATH")]
@@ -94,7 +94,7 @@ fn report(path: &Path, generated: &GeneratedCode, max_file_bytes: u64, style: St
     }
 }
 
-/// The root file alone, for showing snippets of errors that kept the
+/// Reads the root file alone, to show snippets of errors that kept the
 /// document from loading (a syntax error, say).
 fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
     let mut sources = SourceMap::default();
@@ -105,7 +105,7 @@ fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
     sources
 }
 
-/// The file `output` names: itself when it ends in `.rs`, otherwise
+/// Returns the file `output` names: itself when it ends in `.rs`, otherwise
 /// `<output>/<document name>.rs`.
 fn output_file(output: &Path, source: &Path) -> PathBuf {
     if output.extension().is_some_and(|e| e == "rs") {

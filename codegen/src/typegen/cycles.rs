@@ -49,7 +49,7 @@ fn box_if_same_component(ty: &mut TypeRef, own: usize, component: &[usize]) {
     }
 }
 
-/// The named type `ty` holds inline, if any.
+/// Returns the named type that `ty` contains inline, if any.
 fn by_value(ty: &TypeRef) -> Option<TypeId> {
     match ty {
         TypeRef::Named(id) => Some(*id),

@@ -182,7 +182,7 @@ fn string_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenSt
     }
 }
 
-/// An enum whose values are not all strings. It converts through
+/// Emits an enum whose values are not all strings. It converts through
 /// `serde_json::Value`, so each value matches exactly, whatever its type.
 fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.ident)).collect();
@@ -242,7 +242,7 @@ fn const_item(name: &Ident, docs: TokenStream, value: &serde_json::Value) -> Tok
     }
 }
 
-/// A `oneOf` / `anyOf` enum. It serializes each variant as its content
+/// Emits a `oneOf` / `anyOf` enum. It serializes each variant as its content
 /// (serde's untagged form), so a tag property is written once, by the
 /// variant's own type. Without a tag, deserializing tries the variants in
 /// order. With a tag, a hand-written `Deserialize` reads the tag property
@@ -333,7 +333,7 @@ fn one_of(
     }
 }
 
-/// The Rust type expression for `ty`.
+/// Returns the Rust type expression for `ty`.
 pub fn type_tokens(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Named(id) => {

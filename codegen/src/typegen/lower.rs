@@ -69,7 +69,7 @@ impl<'d> Lowering<'d> {
         self.add_root_node(file, pointer, node, hint)
     }
 
-    /// Lowers `node`, which stands at `pointer` in `file` (or, for a schema
+    /// Lowers `node`, which is at `pointer` in `file` (or, for a schema
     /// merged from traits, is written nowhere as one piece), like
     /// [`Lowering::add_root`].
     pub fn add_root_node(
@@ -597,7 +597,7 @@ impl<'d> Lowering<'d> {
         wrap(TypeRef::Named(id))
     }
 
-    /// The `discriminator.mapping` entries of a schema as tag value and
+    /// Returns the `discriminator.mapping` entries of a schema as tag value and
     /// resolved schema location; entries that do not resolve are left out.
     fn discriminator_mapping(&self, schema: &Schema<'d>) -> Vec<(String, SchemaLocation)> {
         let Some(mapping) = schema
@@ -627,7 +627,7 @@ impl<'d> Lowering<'d> {
             .collect()
     }
 
-    /// A doc line naming the schema a type comes from: `#/pointer` in the
+    /// Returns a doc line naming the schema a type comes from: `#/pointer` in the
     /// root document, `file.yaml#/pointer` in another file (the file name
     /// only, so output does not depend on where the document lies).
     fn provenance(&self, schema: &Schema<'d>) -> String {
@@ -662,7 +662,7 @@ fn lookup<'t>(tree: &'t Node, pointer: &JsonPointer) -> Option<&'t Node> {
         })
 }
 
-/// The `type` keyword as a list of names.
+/// Returns the `type` keyword as a list of names.
 fn types(node: &Node) -> Vec<&str> {
     match node.get("type") {
         Some(t) => match &t.value {
@@ -725,7 +725,7 @@ fn variant_name(pointer: Option<&JsonPointer>, node: &Node, index: usize) -> Str
     }
 }
 
-/// A property that every member declares with a distinct `const` (or
+/// Finds a property that every member declares with a distinct `const` (or
 /// one-value `enum`), which can serve as an internal tag.
 fn common_const_property(members: &[&Node], _document: &Document, _file: FileId) -> Option<String> {
     let first = members.first()?;
@@ -748,7 +748,7 @@ fn common_const_property(members: &[&Node], _document: &Document, _file: FileId)
     None
 }
 
-/// The single string value that property `tag` of `member` may take.
+/// Returns the single string value that property `tag` of `member` may take.
 fn tag_value(member: &Node, tag: &str) -> Option<String> {
     let property = member.get("properties")?.get(tag)?;
     if let Some(value) = property.get("const").and_then(Node::as_str) {
@@ -805,7 +805,7 @@ fn string_type(node: &Node) -> TypeRef {
 }
 
 /// Picks the integer type for a schema: the `format` (`int32`, `uint64`,
-/// ...) when present; otherwise the narrowest type that holds both
+/// ...) when present; otherwise the narrowest type that contains both
 /// `minimum` and `maximum` when both are given; otherwise `i64`, or `u64` /
 /// `i128` when a single bound does not fit `i64`. Bounds are compared as
 /// exact integers, never through `f64`.
@@ -839,7 +839,7 @@ fn integer_type(node: &Node) -> TypeRef {
     }
 }
 
-/// A bound as an exact integer, or `None` for a fractional or huge bound.
+/// Reads a bound as an exact integer, or `None` for a fractional or huge bound.
 fn integer_bound(number: &crate::tree::Number) -> Option<i128> {
     if number.is_integer() {
         return number.as_str().parse().ok();
@@ -904,7 +904,7 @@ fn docs(node: &Node) -> Vec<String> {
 }
 
 /// The validation keywords a Rust type does not enforce, as `keyword: value`
-/// texts, so the doc comment tells what the schema requires.
+/// texts, so the doc comment states what the schema requires.
 fn constraints(node: &Node) -> Vec<String> {
     const KEYWORDS: &[&str] = &[
         "pattern",

@@ -8,7 +8,7 @@ use crate::source::FileId;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(pub(crate) usize);
 
-/// Where a schema is written: the file and the JSON pointer inside it. One
+/// Location of a schema: the file and the JSON pointer inside it. One
 /// schema location becomes at most one named type.
 pub type SchemaLocation = (FileId, JsonPointer);
 
@@ -75,7 +75,7 @@ pub struct TypeEntry {
     pub docs: Vec<String>,
     /// The schema this type comes from.
     pub origin: SchemaLocation,
-    /// What kind of type it is.
+    /// Kind of type and its contents.
     pub details: TypeDetails,
 }
 
@@ -142,7 +142,7 @@ pub struct OneOfDetails {
     /// Variants, in an order where no variant can shadow a later one when
     /// untagged.
     pub variants: Vec<Variant>,
-    /// How the variants are told apart on the wire.
+    /// How the wire form selects a variant.
     pub tagging: Tagging,
 }
 
@@ -157,7 +157,7 @@ pub struct Variant {
     pub tag_value: Option<String>,
 }
 
-/// How the variants of a `oneOf` enum are told apart.
+/// How the wire form selects a variant of a `oneOf` enum.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tagging {
     /// By the value of a property (AsyncAPI `discriminator`, or a property

@@ -77,7 +77,7 @@ fn numeric_offset(offset: &str) -> bool {
     }
 }
 
-/// An RFC 3339 `date-time`: a date, `T` (any case, or a space), and a time
+/// Checks an RFC 3339 `date-time`: a date, `T` (any case, or a space), and a time
 /// with a required offset.
 pub(super) fn date_time(text: &str) -> bool {
     let Some(split) = text.find(['T', 't', ' ']) else {
@@ -98,7 +98,7 @@ pub(super) fn uuid(text: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// A scheme (a letter, then letters, digits, `+`, `-` or `.`), a colon and
+/// Checks a URI: a scheme (a letter, then letters, digits, `+`, `-` or `.`), a colon and
 /// a rest without whitespace.
 pub(super) fn uri(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once(':') else {

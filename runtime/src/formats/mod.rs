@@ -1,7 +1,7 @@
 //! String formats as types that check their syntax and keep the exact
 //! wire text.
 //!
-//! Each type holds the string it was read from and serializes it back
+//! Each type contains the string it was read from and serializes it back
 //! unchanged, so a value round-trips byte for byte (`2024-01-01T00:00:00Z`
 //! never becomes `2024-01-01T00:00:00+00:00`).
 
