@@ -491,7 +491,14 @@ impl Document {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> FileId {
         let id = self.sources.add(shown.clone(), text);
-        let parsed = load::parse(&self.sources.get(id).text, id, &self.options.limits);
+        let text = &self.sources.get(id).text;
+        let parsed = match is_json_file(&shown).then(|| load::check_json_syntax(text, id)) {
+            Some(Some(error)) => load::Parsed {
+                root: None,
+                diagnostics: vec![error],
+            },
+            _ => load::parse(text, id, &self.options.limits),
+        };
         let first_error = parsed
             .diagnostics
             .iter()
@@ -835,6 +842,13 @@ fn missing_error(reference: &str, at: &Target<'_>, token: &str, sources: &Source
         }
     }
     error
+}
+
+/// Whether `path` names a JSON file (`.json`, in any case), which must be
+/// strict JSON rather than YAML.
+fn is_json_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("json"))
 }
 
 /// The failure for a file of `bytes` bytes, if that is over the size limit.

@@ -146,3 +146,30 @@ fn empty_file_says_it_is_empty() {
     assert!(human.contains(" --> "), "{human}");
     assert!(!human.contains("api.yaml:1:1"), "{human}");
 }
+
+#[test]
+fn json_file_with_trailing_comma_is_syntax_error() {
+    let dir = TempDir::new("strict-json");
+    let file = dir.write(
+        "api.json",
+        "{\n  \"asyncapi\": \"3.0.0\",\n  \"info\": {\"title\": \"t\", \"version\": \"1\", }\n}\n",
+    );
+    let output = validate(&["--format", "json"], &file);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let diagnostics = json_diagnostics(&output);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "syntax");
+    assert_eq!(diagnostics[0]["line"], 3);
+    assert_eq!(diagnostics[0]["column"], 42);
+}
+
+#[test]
+fn yaml_file_may_use_flow_trailing_comma() {
+    let dir = TempDir::new("yaml-flow");
+    let file = dir.write(
+        "api.yaml",
+        "{\"asyncapi\": \"3.0.0\", \"info\": {\"title\": \"t\", \"version\": \"1\", }}\n",
+    );
+    let output = validate(&[], &file);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}

@@ -1,8 +1,10 @@
 //! Loading files into spanned trees.
 
+mod json;
 mod limits;
 mod scalar;
 mod yaml;
 
+pub use json::check_syntax as check_json_syntax;
 pub use limits::Limits;
 pub use yaml::{parse, Parsed};
