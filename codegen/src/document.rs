@@ -21,8 +21,12 @@ use crate::tree::{Node, Value};
 pub struct LoadOptions {
     /// Size, depth and expansion limits.
     pub limits: Limits,
-    /// Follow `$ref`s to files outside the folder of the root document.
+    /// Follow `$ref`s to files outside the root folder (see `root_dir`).
     pub allow_outside_root: bool,
+    /// Folder that `$ref`s may not lead out of, unless
+    /// `allow_outside_root` is set. `None` means the folder of the root
+    /// document. A relative path is taken against the working directory.
+    pub root_dir: Option<PathBuf>,
     /// Local copies of remote documents: a `$ref` whose URL starts with the
     /// prefix is read from the folder instead, with the rest of the URL as
     /// a relative path. Nothing is ever fetched over the network.
@@ -49,6 +53,29 @@ pub struct RefError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// What the error is about when several `$ref`s can fail the same way
+    /// (the file outside the root folder, the remote document), so that
+    /// only the first of them carries the full help.
+    repeat: Option<Repeat>,
+}
+
+/// The shared cause of a [`RefError`] that several `$ref`s can have.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Repeat {
+    /// The normalized absolute path of a file outside the root folder.
+    OutsideRoot(PathBuf),
+    /// The URL of a remote document, without its fragment.
+    Remote(String),
+}
+
+impl Repeat {
+    /// The help for every `$ref` with this cause after the first.
+    fn short_help(&self) -> &'static str {
+        match self {
+            Repeat::OutsideRoot(_) => "also outside the root folder; the help on the first such reference applies",
+            Repeat::Remote(_) => "also a remote reference to the same document; the help on the first such reference applies",
+        }
+    }
 }
 
 impl RefError {
@@ -57,6 +84,7 @@ impl RefError {
             code,
             message,
             help: None,
+            repeat: None,
         }
     }
 
@@ -129,7 +157,7 @@ impl Document {
         options: LoadOptions,
     ) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
         let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
-        let root_dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+        let root_dir = root_folder(&absolute, &options);
         let mut document = Document {
             sources: SourceMap::default(),
             trees: Vec::new(),
@@ -168,7 +196,7 @@ impl Document {
             trees: Vec::new(),
             by_path: HashMap::new(),
             absolute: Vec::new(),
-            root_dir: absolute.parent().map(Path::to_path_buf).unwrap_or_default(),
+            root_dir: root_folder(&absolute, &options),
             options,
         };
         let mut diagnostics = Vec::new();
@@ -417,15 +445,18 @@ impl Document {
             && !absolute.starts_with(&self.root_dir)
             && !self.is_mirrored(&absolute)
         {
-            return Err(RefError::new(
+            let ancestor = common_ancestor(&self.root_dir, &absolute);
+            let mut error = RefError::new(
                 Code::RefOutsideRoot,
                 format!(
-                    "$ref {reference:?} leads to {}, outside the folder of the root document ({})",
+                    "$ref {reference:?} leads to {}, outside the root folder {}",
                     absolute.display(),
                     self.root_dir.display()
                 ),
             )
-            .help(outside_root_help(path, reference)));
+            .help(outside_root_help(path, reference, &ancestor));
+            error.repeat = Some(Repeat::OutsideRoot(absolute));
+            return Err(error);
         }
         Ok(absolute)
     }
@@ -528,6 +559,16 @@ impl Document {
         let mut queue: Vec<(FileId, JsonPointer)> = vec![(self.root_file(), JsonPointer::root())];
         let mut scanned: HashSet<(FileId, JsonPointer)> = HashSet::new();
         let mut whole_files: HashSet<FileId> = HashSet::new();
+        // Index in `diagnostics` and cause of each error that other `$ref`s
+        // may share.
+        let mut repeats: Vec<(usize, Repeat)> = Vec::new();
+        let mut report =
+            |error: RefError, at: &JsonPointer, span: Span, diagnostics: &mut Vec<Diagnostic>| {
+                if let Some(repeat) = error.repeat.clone() {
+                    repeats.push((diagnostics.len(), repeat));
+                }
+                diagnostics.push(error.into_diagnostic(at.to_string(), span));
+            };
         while let Some((file, pointer)) = queue.pop() {
             if whole_files.contains(&file)
                 || scanned
@@ -560,7 +601,7 @@ impl Document {
                 match self.load_target(file, &reference, diagnostics) {
                     Ok(()) => {}
                     Err(error) => {
-                        diagnostics.push(error.into_diagnostic(at.to_string(), span));
+                        report(error, &at, span, diagnostics);
                         continue;
                     }
                 }
@@ -578,10 +619,11 @@ impl Document {
                         }
                         queue.push(next);
                     }
-                    Err(error) => diagnostics.push(error.into_diagnostic(at.to_string(), span)),
+                    Err(error) => report(error, &at, span, diagnostics),
                 }
             }
         }
+        shorten_repeated_help(diagnostics, repeats);
     }
 
     /// Whether the `$ref` held by the mapping at `holder` in `file`, whose
@@ -658,6 +700,23 @@ impl Document {
         }
         self.read_file(&absolute, shown, diagnostics);
         Ok(())
+    }
+}
+
+/// Keeps the full help only on the first error, in source order, of each
+/// cause in `repeats` (index into `diagnostics`, cause), and gives the
+/// later ones a short pointer to it. Every error stays reported.
+fn shorten_repeated_help(diagnostics: &mut [Diagnostic], mut repeats: Vec<(usize, Repeat)>) {
+    let position = |index: usize| diagnostics[index].span.map(|span| (span.file, span.start));
+    repeats.sort_by_key(|(index, _)| position(*index));
+    let mut seen = HashSet::new();
+    for (index, repeat) in repeats {
+        let short = repeat.short_help();
+        if !seen.insert(repeat) {
+            if let Some(diagnostic) = diagnostics.get_mut(index) {
+                diagnostic.help = Some(short.to_owned());
+            }
+        }
     }
 }
 
@@ -782,13 +841,34 @@ fn cycle_error(reference: &str) -> RefError {
     .help("make one reference in the chain point at an actual object")
 }
 
-fn outside_root_help(path: &str, reference: &str) -> String {
-    let allow = "move the file under the document's folder, or allow it with `--allow-outside-root` (LoadOptions::allow_outside_root)";
+/// The folder that references may not leave: `options.root_dir`, or the
+/// folder of the root document at `absolute`.
+fn root_folder(absolute: &Path, options: &LoadOptions) -> PathBuf {
+    match &options.root_dir {
+        Some(dir) => absolute_normalized(dir),
+        None => absolute.parent().map(Path::to_path_buf).unwrap_or_default(),
+    }
+}
+
+/// The deepest folder that contains both `dir` and `path`.
+fn common_ancestor(dir: &Path, path: &Path) -> PathBuf {
+    dir.components()
+        .zip(path.components())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.as_os_str())
+        .collect()
+}
+
+fn outside_root_help(path: &str, reference: &str, ancestor: &Path) -> String {
+    let allow = format!(
+        "pass `--root {}` (library: `LoadOptions::root_dir`) to let references reach that folder, or `--allow-outside-root` (library: `LoadOptions::allow_outside_root`) to let them reach any file; or move the file under the root folder",
+        ancestor.display()
+    );
     // `/components/...` without `#` is a common slip for a local pointer.
     if path.starts_with('/') && !reference.contains('#') {
         format!("to point into this document, start the reference with '#': '#{path}'; otherwise {allow}")
     } else {
-        allow.to_owned()
+        allow
     }
 }
 
@@ -813,11 +893,14 @@ fn steps_error(reference: &str) -> RefError {
 }
 
 fn remote_error(reference: &str) -> RefError {
-    RefError::new(
+    let mut error = RefError::new(
         Code::RefRemote,
         format!("$ref {reference:?} names a remote document; remote references are not fetched"),
     )
-    .help("download the document next to this one and use a relative path, or map the URL to a local folder with `--remote-mirror URL=DIR` (LoadOptions::remote_mirrors)")
+    .help("download the document next to this one and use a relative path, or pass `--remote-mirror URL=DIR` (library: `LoadOptions::remote_mirrors`) to read the URL from a local folder");
+    let document = reference.split_once('#').map_or(reference, |(url, _)| url);
+    error.repeat = Some(Repeat::Remote(document.to_owned()));
+    error
 }
 
 fn missing_error(reference: &str, at: &Target<'_>, token: &str, sources: &SourceMap) -> RefError {

@@ -173,3 +173,124 @@ fn yaml_file_may_use_flow_trailing_comma() {
     let output = validate(&[], &file);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
+
+/// Writes a document in `backend/` whose three messages take their payloads
+/// from `common/schemas.yaml`, one folder up, as in a repository with
+/// several services sharing schemas. Returns the document's path.
+fn shared_schemas_layout(dir: &TempDir) -> PathBuf {
+    dir.write(
+        "common/schemas.yaml",
+        "\
+Like:
+  type: object
+  properties:
+    postId:
+      type: string
+Comment:
+  type: object
+  properties:
+    text:
+      type: string
+",
+    );
+    dir.write(
+        "backend/asyncapi.yaml",
+        "\
+asyncapi: 3.0.0
+info:
+  title: Backend
+  version: 1.0.0
+channels:
+  likes:
+    address: likes
+    messages:
+      liked:
+        payload:
+          $ref: '../common/schemas.yaml#/Like'
+      unliked:
+        payload:
+          $ref: '../common/schemas.yaml#/Like'
+  comments:
+    address: comments
+    messages:
+      commented:
+        payload:
+          $ref: '../common/schemas.yaml#/Comment'
+",
+    )
+}
+
+#[test]
+fn outside_root_full_help_only_once() {
+    let dir = TempDir::new("outside-repeat");
+    let file = shared_schemas_layout(&dir);
+    let output = validate(&["--format", "json"], &file);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let diagnostics = json_diagnostics(&output);
+    let lines: Vec<i64> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "ref-outside-root")
+        .filter_map(|d| d["line"].as_i64())
+        .collect();
+    assert_eq!(lines, [11, 14, 20], "{diagnostics:#?}");
+
+    let first = diagnostics[0]["help"].as_str().unwrap_or_default();
+    let root = format!("`--root {}`", dir.path.display());
+    assert!(first.contains(&root), "{first}");
+    let allow = "`--allow-outside-root` (library: `LoadOptions::allow_outside_root`)";
+    assert!(first.contains(allow), "{first}");
+    for later in &diagnostics[1..] {
+        assert_eq!(
+            later["help"],
+            "also outside the root folder; the help on the first such reference applies"
+        );
+    }
+}
+
+#[test]
+fn root_option_admits_shared_folder() {
+    let dir = TempDir::new("root-option");
+    let file = shared_schemas_layout(&dir);
+    let root = dir.path.to_str().expect("UTF-8 temp path");
+    let output = validate(&["--root", root], &file);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn root_option_still_guards_its_own_folder() {
+    let dir = TempDir::new("root-guard");
+    let file = shared_schemas_layout(&dir);
+    let backend = dir.path.join("backend");
+    let output = validate(&["--root", backend.to_str().expect("UTF-8")], &file);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+}
+
+#[test]
+fn remote_full_help_only_once() {
+    let dir = TempDir::new("remote-repeat");
+    let file = dir.write(
+        "api.yaml",
+        "\
+asyncapi: 3.0.0
+info:
+  title: Remote
+  version: 1.0.0
+components:
+  schemas:
+    A:
+      $ref: 'https://example.com/common.yaml#/A'
+    B:
+      $ref: 'https://example.com/common.yaml#/B'
+",
+    );
+    let output = validate(&["--format", "json"], &file);
+    let diagnostics = json_diagnostics(&output);
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+    let first = diagnostics[0]["help"].as_str().unwrap_or_default();
+    assert!(
+        first.contains("`--remote-mirror URL=DIR` (library: `LoadOptions::remote_mirrors`)"),
+        "{first}"
+    );
+    let second = diagnostics[1]["help"].as_str().unwrap_or_default();
+    assert!(second.starts_with("also a remote reference"), "{second}");
+}

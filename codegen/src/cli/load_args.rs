@@ -9,9 +9,15 @@ use hookforge_codegen::load::Limits;
 /// Where `$ref`s may lead and how large a document may be.
 #[derive(Debug, Args)]
 pub struct LoadArgs {
-    /// Follow `$ref`s to files outside the folder of the root document.
+    /// Follow `$ref`s to files outside the root folder (see `--root`).
     #[arg(long)]
     allow_outside_root: bool,
+
+    /// Folder that `$ref`s may not lead out of, such as the folder that
+    /// holds both the document and its shared schemas. Defaults to the
+    /// folder of each document.
+    #[arg(long = "root", value_name = "DIR")]
+    root_dir: Option<PathBuf>,
 
     /// Read `$ref`s whose URL starts with URL from the local folder DIR
     /// instead; the rest of the URL is a path inside DIR. Repeatable.
@@ -48,6 +54,7 @@ impl LoadArgs {
                 max_files: self.max_files,
             },
             allow_outside_root: self.allow_outside_root,
+            root_dir: self.root_dir.clone(),
             remote_mirrors: self.remote_mirrors.clone(),
         }
     }
