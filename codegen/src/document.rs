@@ -14,7 +14,8 @@ use crate::load::{self, Limits};
 use crate::pointer::{escape_token, JsonPointer};
 use crate::reference::Reference;
 use crate::source::{FileId, SourceMap, Span};
-use crate::tree::{Node, Value};
+use crate::tree::{Mapping, Node, Value};
+use crate::validate::suggest;
 
 /// How to load a document.
 #[derive(Clone, Debug, Default)]
@@ -919,12 +920,35 @@ fn missing_error(reference: &str, at: &Target<'_>, token: &str, sources: &Source
     );
     if let Some(mapping) = at.node.as_mapping() {
         if let Some(near) = mapping.keys().find(|k| k.eq_ignore_ascii_case(token)) {
-            error = error.help(format!("did you mean {near:?}? keys are case-sensitive"));
+            error = error.help(format!("did you mean `{near}`? keys are case-sensitive"));
+        } else if let Some(near) = suggest::closest(token, mapping.keys()) {
+            error = error.help(format!("did you mean `{near}`?"));
         } else if token.contains('/') || mapping.keys().any(|k| k.contains('/')) {
             error = error.help("escape '/' inside a key as '~1' and '~' as '~0'");
+        } else if !mapping.is_empty() {
+            error = error.help(available_keys(mapping));
         }
     }
     error
+}
+
+/// Most keys that the help of an unresolved `$ref` lists.
+const LISTED_KEYS: usize = 5;
+
+/// Lists the first few keys of `mapping`, for a `$ref` that names none.
+fn available_keys(mapping: &Mapping) -> String {
+    let listed: Vec<String> = mapping
+        .keys()
+        .take(LISTED_KEYS)
+        .map(|key| format!("`{}`", escape_token(key)))
+        .collect();
+    let more = mapping.len().saturating_sub(LISTED_KEYS);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("the keys there are {}{tail}", listed.join(", "))
 }
 
 /// Whether `path` names a JSON file (`.json`, in any case), which must be

@@ -3,6 +3,7 @@
 
 mod semantic;
 mod structure;
+pub(crate) mod suggest;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;

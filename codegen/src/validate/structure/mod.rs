@@ -12,6 +12,7 @@
 mod bindings;
 mod formats;
 mod locate;
+mod migration;
 mod objects;
 mod rules;
 mod schema;
@@ -30,6 +31,7 @@ use crate::document::{uses_foreign_schema_format, Document};
 use crate::pointer::{escape_token, JsonPointer};
 use crate::source::{FileId, Span};
 use crate::tree::{Entry, Mapping, Node, Value};
+use crate::validate::suggest;
 use crate::version::SpecVersion;
 
 use rules::{Expect, Kind, ObjectRule};
@@ -573,6 +575,21 @@ impl<'d> Walker<'d, '_> {
         } else {
             String::new()
         };
+        let names = rule
+            .fields
+            .iter()
+            .filter(|field| field.exists_in(self.version))
+            .map(|field| field.name);
+        let help = if let Some(moved) = migration::v2_field_help(rule.title, key, self.version) {
+            format!("{moved}; the {} has: {allowed}", rule.title)
+        } else if let Some(near) = suggest::closest(key, names) {
+            format!("did you mean `{near}`? Otherwise remove `{key}`{extension}")
+        } else {
+            format!(
+                "remove `{key}`{extension}; the {} has: {allowed}",
+                rule.title
+            )
+        };
         self.report(
             Code::UnknownField,
             at.child(key),
@@ -581,10 +598,7 @@ impl<'d> Walker<'d, '_> {
                 "unknown field `{key}` in the {} (AsyncAPI {})",
                 rule.title, self.version
             ),
-            format!(
-                "remove `{key}`{extension}; the {} has: {allowed}",
-                rule.title
-            ),
+            help,
         );
     }
 

@@ -907,3 +907,78 @@ fn long_reference_chain_is_checked() {
     find(&diagnostics, Code::InvalidSchema, &last);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
 }
+
+/// Returns the help of the unknown-field error at `pointer`.
+fn unknown_help(text: &str, pointer: &str) -> String {
+    let diagnostics = structural(text);
+    let unknown = find(&diagnostics, Code::UnknownField, pointer);
+    unknown.help.clone().unwrap_or_default()
+}
+
+#[test]
+fn misspelt_field_gets_suggestion() {
+    let cases = [
+        (
+            "asyncapi: 3.0.0\ninfo: {title: t, verison: '1'}\n",
+            "/info/verison",
+            "did you mean `version`?",
+        ),
+        (
+            "asyncapi: 3.0.0\ninfo: {title: t, Version: '1'}\n",
+            "/info/Version",
+            "did you mean `version`?",
+        ),
+        (
+            &v3("channels:\n  c:\n    adress: c\n"),
+            "/channels/c/adress",
+            "did you mean `address`?",
+        ),
+        (
+            &v3("operations:\n  o:\n    action: send\n    chanel: {$ref: '#/channels/c'}\nchannels:\n  c: {}\n"),
+            "/operations/o/chanel",
+            "did you mean `channel`?",
+        ),
+    ];
+    for (text, pointer, expected) in cases {
+        let help = unknown_help(text, pointer);
+        assert!(help.starts_with(expected), "{pointer}: {help}");
+    }
+}
+
+#[test]
+fn unrelated_field_gets_extension_help() {
+    let help = unknown_help(&v3("surprise: 1\n"), "/surprise");
+    assert!(!help.contains("did you mean"), "{help}");
+    assert!(help.contains("x-surprise"), "{help}");
+}
+
+#[test]
+fn v2_fields_in_v3_get_migration_help() {
+    let cases = [
+        (
+            v3("channels:\n  c:\n    address: c\n    subscribe: {message: {payload: {type: string}}}\n"),
+            "/channels/c/subscribe",
+            "action: send",
+        ),
+        (
+            v3("channels:\n  c:\n    address: c\n    publish: {}\n"),
+            "/channels/c/publish",
+            "action: receive",
+        ),
+        (
+            v3("channels:\n  c:\n    address: '{id}'\n    parameters:\n      id:\n        schema: {type: string}\n"),
+            "/channels/c/parameters/id/schema",
+            "parameters have no `schema`",
+        ),
+        (
+            v3("servers:\n  s:\n    url: mqtt://broker\n    host: broker\n    protocol: mqtt\n"),
+            "/servers/s/url",
+            "`host`",
+        ),
+        (v3("tags: []\n"), "/tags", "into `info`"),
+    ];
+    for (text, pointer, expected) in cases {
+        let help = unknown_help(&text, pointer);
+        assert!(help.contains(expected), "{pointer}: {help}");
+    }
+}
