@@ -13,6 +13,7 @@ mod instance;
 mod inventory;
 mod names;
 mod operation_messages;
+mod parameter_default;
 mod parameters;
 mod placement;
 mod schemas;
@@ -44,6 +45,7 @@ pub(crate) fn check(document: &Document, version: SpecVersion, out: &mut Vec<Dia
     tags::check(&context, out);
     names::check(&context, out);
     parameters::check(&context, out);
+    parameter_default::check(&context, out);
     operation_messages::check(&context, out);
     placement::check(&context, out);
     server_variables::check(&context, out);

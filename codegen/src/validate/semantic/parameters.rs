@@ -8,6 +8,7 @@ use super::template::placeholders;
 use super::walk::{field_entries, pointer_text};
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::validate::structure::formats::braces_balanced;
 
 /// Reports address parameters that are not declared and declared
 /// parameters that the address does not use.
@@ -23,6 +24,11 @@ fn check_channel(context: &Context<'_>, channel: &Channel<'_>, out: &mut Vec<Dia
     let Some(address) = &channel.address else {
         return;
     };
+    // An unclosed `{` hides the names after it; the structural rules
+    // report the address, and matching it would add misleading errors.
+    if !braces_balanced(address.text) {
+        return;
+    }
     let used = placeholders(address.text);
     let declared = field_entries(context.document, &channel.node, "parameters");
     let declared_names: HashSet<&str> = declared.iter().map(|p| p.name).collect();

@@ -6,6 +6,9 @@ use super::rules::Format;
 /// Checks `value` against `format` and returns what is wrong with it, as a
 /// phrase that follows the value in a message, with a fix.
 pub(super) fn check(format: Format, value: &str) -> Result<(), (&'static str, &'static str)> {
+    if format == Format::RuntimeExpression && is_runtime_expression(value) {
+        return check_runtime_fragment(value);
+    }
     let valid = match format {
         Format::Uri => is_absolute_uri(value),
         Format::Email => is_email(value),
@@ -68,10 +71,36 @@ fn is_email(value: &str) -> bool {
         && !value.chars().any(char::is_whitespace)
 }
 
-/// Returns whether `value` starts like a runtime expression. The official
-/// schemas' pattern has no end anchor, so anything may follow the `#`.
+/// Returns whether `value` starts like a runtime expression, as the
+/// official schemas' pattern requires: `$message.header#` or
+/// `$message.payload#`. [`check_runtime_fragment`] checks the rest.
 fn is_runtime_expression(value: &str) -> bool {
     value.starts_with("$message.header#") || value.starts_with("$message.payload#")
+}
+
+/// Checks that the part of runtime expression `value` after `#` is a JSON
+/// Pointer (RFC 6901), as the specification's runtime expression syntax
+/// requires: empty, or `/` tokens in which `~` is only written as `~0` or
+/// `~1`. The official schemas' pattern has no end anchor, so it lets
+/// `$message.payload#user/id` through, which selects nothing at run time.
+fn check_runtime_fragment(value: &str) -> Result<(), (&'static str, &'static str)> {
+    let fragment = value.split_once('#').map_or("", |(_, fragment)| fragment);
+    if !fragment.is_empty() && !fragment.starts_with('/') {
+        return Err((
+            "has a fragment that does not start with `/`, so it is not a JSON Pointer",
+            "start the part after `#` with `/`, such as `$message.payload#/user/id`",
+        ));
+    }
+    let mut chars = fragment.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
+            return Err((
+                "has a `~` that is not `~0` or `~1`, so its fragment is not a JSON Pointer",
+                "write `~` in a key as `~0` and `/` as `~1`",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Returns whether a 2.x server `url` is not empty and its variable braces pair
@@ -117,7 +146,7 @@ pub(super) fn is_uri_template(value: &str) -> bool {
 
 /// Returns whether every `{` is closed by a `}` before the next `{`, with a
 /// name between them.
-pub(super) fn braces_balanced(value: &str) -> bool {
+pub(in crate::validate) fn braces_balanced(value: &str) -> bool {
     let mut open: Option<usize> = None;
     for (index, c) in value.char_indices() {
         match (c, open) {
@@ -167,6 +196,18 @@ mod tests {
         assert!(is_runtime_expression("$message.header#/correlationId"));
         assert!(is_runtime_expression("$message.payload#"));
         assert!(!is_runtime_expression("in headers"));
+    }
+
+    #[test]
+    fn runtime_expression_fragment_is_json_pointer() {
+        let ok = |value| check(Format::RuntimeExpression, value).is_ok();
+        assert!(ok("$message.payload#/user/id"));
+        assert!(ok("$message.header#"));
+        assert!(ok("$message.header#/a~1b~0c"));
+        assert!(!ok("$message.payload#user/id"));
+        assert!(!ok("$message.payload#/a~2"));
+        assert!(!ok("$message.payload#/a~"));
+        assert!(!ok("$message.body#/a"));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! cost nothing extra and circular references end.
 
 mod bindings;
-mod formats;
+pub(super) mod formats;
 mod locate;
 mod migration;
 mod objects;

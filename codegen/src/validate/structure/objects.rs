@@ -49,7 +49,10 @@ impl<'d> Walker<'d, '_> {
             }
             Kind::Binding(binding) => self.check_binding_extra(binding, mapping, node, at),
             Kind::Root if self.version.is_v2() => self.check_channel_names(mapping, at),
-            Kind::Channel if self.version.is_v3() => self.check_parameter_names(mapping, at),
+            Kind::Channel if self.version.is_v3() => {
+                self.check_parameter_names(mapping, at);
+                self.check_address_braces(mapping, at);
+            }
             _ => {}
         }
     }
@@ -164,6 +167,26 @@ impl<'d> Walker<'d, '_> {
                     "write the channel name as a URI template, without spaces, quotes, backticks, `<`, `>`, `\\`, `^` or `|`, with `%` only in two-digit hex escapes and every `{parameter}` closed",
                 );
             }
+        }
+    }
+
+    /// Checks that every `{` of a 3.x channel address is closed by a `}`
+    /// around a parameter name.
+    fn check_address_braces(&mut self, channel: &Mapping, at: &Location) {
+        let Some(entry) = channel.entry("address") else {
+            return;
+        };
+        let Some(address) = entry.value.as_str() else {
+            return;
+        };
+        if !formats::braces_balanced(address) {
+            self.report(
+                Code::InvalidValue,
+                at.child("address"),
+                entry.value.span,
+                format!("channel address {address:?} has unbalanced braces"),
+                "write each parameter as `{name}`, with every `{` closed by a `}` before the next `{` and no `}` on its own",
+            );
         }
     }
 

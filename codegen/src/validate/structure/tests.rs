@@ -982,3 +982,43 @@ fn v2_fields_in_v3_get_migration_help() {
         assert!(help.contains(expected), "{pointer}: {help}");
     }
 }
+
+#[test]
+fn unbalanced_address_braces_are_invalid() {
+    for address in [
+        "/tenants/{tenantId}/orders/{orderId",
+        "/orders/orderId}",
+        "/a/{}",
+    ] {
+        let text = v3(&format!("channels:\n  c:\n    address: '{address}'\n"));
+        let diagnostics = structural(&text);
+        let invalid = find(&diagnostics, Code::InvalidValue, "/channels/c/address");
+        assert_eq!(line(invalid), 5, "{address}");
+    }
+    let balanced = v3("channels:\n  c:\n    address: '/tenants/{tenantId}/orders/{orderId}'\n");
+    assert!(structural(&balanced).is_empty());
+}
+
+#[test]
+fn runtime_expression_without_slash_is_invalid() {
+    let text = v3("channels:\n  c:\n    address: '{userId}'\n    parameters:\n      userId:\n        location: '$message.payload#user/id'\n");
+    let diagnostics = structural(&text);
+    let invalid = find(
+        &diagnostics,
+        Code::InvalidValue,
+        "/channels/c/parameters/userId/location",
+    );
+    assert!(invalid
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains("#/user/id")));
+
+    let correlation =
+        v3("components:\n  correlationIds:\n    byId:\n      location: '$message.header#id'\n");
+    let diagnostics = structural(&correlation);
+    find(
+        &diagnostics,
+        Code::InvalidValue,
+        "/components/correlationIds/byId/location",
+    );
+}
