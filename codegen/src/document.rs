@@ -54,9 +54,9 @@ pub struct RefError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
-    /// What the error is about when several `$ref`s can fail the same way
-    /// (the file outside the root folder, the remote document), so that
-    /// only the first of them carries the full help.
+    /// The cause that several `$ref`s can share (a file outside the root
+    /// folder, a remote document), so that only the first of them carries
+    /// the full help.
     repeat: Option<Repeat>,
 }
 
@@ -70,7 +70,7 @@ enum Repeat {
 }
 
 impl Repeat {
-    /// The help for every `$ref` with this cause after the first.
+    /// Returns the help for every `$ref` with this cause after the first.
     fn short_help(&self) -> &'static str {
         match self {
             Repeat::OutsideRoot(_) => "also outside the root folder; the help on the first such reference applies",
@@ -842,7 +842,7 @@ fn cycle_error(reference: &str) -> RefError {
     .help("make one reference in the chain point at an actual object")
 }
 
-/// The folder that references may not leave: `options.root_dir`, or the
+/// Returns the folder that references may not leave: `options.root_dir`, or the
 /// folder of the root document at `absolute`.
 fn root_folder(absolute: &Path, options: &LoadOptions) -> PathBuf {
     match &options.root_dir {
@@ -851,7 +851,7 @@ fn root_folder(absolute: &Path, options: &LoadOptions) -> PathBuf {
     }
 }
 
-/// The deepest folder that contains both `dir` and `path`.
+/// Returns the deepest folder that contains both `dir` and `path`.
 fn common_ancestor(dir: &Path, path: &Path) -> PathBuf {
     dir.components()
         .zip(path.components())
@@ -932,7 +932,7 @@ fn missing_error(reference: &str, at: &Target<'_>, token: &str, sources: &Source
     error
 }
 
-/// Most keys that the help of an unresolved `$ref` lists.
+/// Maximum number of keys that the help of an unresolved `$ref` lists.
 const LISTED_KEYS: usize = 5;
 
 /// Lists the first few keys of `mapping`, for a `$ref` that names none.

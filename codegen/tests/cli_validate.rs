@@ -1,5 +1,5 @@
 //! Runs the built `hookforge validate` on documents in a temporary folder
-//! and checks what a new user sees: positions, help text and flags.
+//! and checks the positions, help texts and flags that a new user meets.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -58,7 +58,7 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// The diagnostics of the only file in a `--format json` report.
+/// Returns the diagnostics of the only file in a `--format json` report.
 fn json_diagnostics(output: &Output) -> Vec<Value> {
     let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!("stdout is not JSON ({e}):\n{}", stdout(output));

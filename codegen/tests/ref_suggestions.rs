@@ -5,7 +5,7 @@ use std::path::Path;
 use hookforge_codegen::diagnostic::{Code, Diagnostic};
 use hookforge_codegen::document::{Document, LoadOptions};
 
-/// The help of the only unresolved-reference error in `text`.
+/// Returns the help of the only unresolved-reference error in `text`.
 fn unresolved_help(text: &str) -> String {
     let (_, diagnostics) = Document::from_text(Path::new("api.yaml"), text, LoadOptions::default());
     let errors: Vec<&Diagnostic> = diagnostics

@@ -14,7 +14,7 @@ pub struct LoadArgs {
     allow_outside_root: bool,
 
     /// Folder that `$ref`s may not lead out of, such as the folder that
-    /// holds both the document and its shared schemas. Defaults to the
+    /// contains both the document and its shared schemas. Defaults to the
     /// folder of each document.
     #[arg(long = "root", value_name = "DIR")]
     root_dir: Option<PathBuf>,

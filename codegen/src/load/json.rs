@@ -23,12 +23,14 @@ pub fn check_syntax(text: &str, file: FileId) -> Option<Diagnostic> {
         None => (text, 0),
     };
     let error = serde_json::from_str::<IgnoredAny>(body).err()?;
+
     let problem = error.to_string();
     if problem.starts_with("recursion limit exceeded") {
         return None;
     }
     let suffix = format!(" at line {} column {}", error.line(), error.column());
     let problem = problem.strip_suffix(&suffix).unwrap_or(&problem);
+
     let line = error.line().max(1);
     let line_text = body.split('\n').nth(line - 1).unwrap_or("");
     // serde_json counts columns in bytes from 1; spans count characters.
@@ -39,6 +41,7 @@ pub fn check_syntax(text: &str, file: FileId) -> Option<Diagnostic> {
         column += bom_chars;
     }
     let rest = line_text.get(byte_column..).unwrap_or("");
+
     let at = Position {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),

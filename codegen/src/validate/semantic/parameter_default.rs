@@ -29,8 +29,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !seen.insert(identity(&target)) {
             continue;
         }
-        // A 2.x parameter holds its values in a schema; a 3.x parameter
-        // holds them itself.
+        // A 2.x parameter has its values in a schema; a 3.x parameter has
+        // them itself.
         let values = if context.version.is_v2() {
             field(document, &target, "schema")
         } else {
