@@ -122,6 +122,7 @@ pub enum SampleOperator {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -247,6 +248,7 @@ pub struct Ref {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -273,6 +275,7 @@ pub struct V2faChallenge {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -299,6 +302,7 @@ pub struct V10Event {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]

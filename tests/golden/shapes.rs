@@ -6,6 +6,7 @@
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -62,6 +63,7 @@ pub struct Presence {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -151,6 +153,12 @@ pub struct Limits {
         ::hookforge::serde_json::Value,
     >,
 }
+impl Limits {
+    /// Returns `limit`, or its schema default `18446744073709551615` when absent.
+    pub fn limit_or_default(&self) -> u64 {
+        self.limit.unwrap_or(18446744073709551615u64)
+    }
+}
 /// Generated from `#/components/schemas/Limits/properties/exact`.
 /// Always `9007199254740993` on the wire.
 #[derive(
@@ -198,6 +206,7 @@ impl ::std::convert::From<LimitsExact> for ::hookforge::serde_json::Value {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -275,6 +284,7 @@ pub struct Calendar {
     Debug,
     Clone,
     PartialEq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -307,6 +317,7 @@ pub struct Reading {
     Debug,
     Clone,
     PartialEq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -343,6 +354,7 @@ pub struct Sample {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -454,6 +466,7 @@ pub enum InjectedLabel {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -489,6 +502,7 @@ pub struct TreeNode {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -522,6 +536,7 @@ pub struct Folder {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -555,6 +570,7 @@ pub struct File {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -645,6 +661,7 @@ impl<'de> ::hookforge::serde::Deserialize<'de> for DeviceEvent {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -709,6 +726,7 @@ impl ::std::convert::From<ConnectedEvent> for ::hookforge::serde_json::Value {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -780,6 +798,7 @@ impl ::std::convert::From<DisconnectedEvent> for ::hookforge::serde_json::Value 
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -813,6 +832,7 @@ pub struct SongReleasedPayload {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -839,6 +859,7 @@ pub struct SongReleasedPayloadArtist {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -927,6 +948,7 @@ impl<'de> ::hookforge::serde::Deserialize<'de> for Shape {
     Debug,
     Clone,
     PartialEq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -954,6 +976,7 @@ pub struct Circle {
     Debug,
     Clone,
     PartialEq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -1023,6 +1046,7 @@ impl ::std::convert::From<SquareShapeType> for ::hookforge::serde_json::Value {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]

@@ -6,6 +6,7 @@
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -33,6 +34,7 @@ pub struct InvoicePaidPayload {
     Clone,
     PartialEq,
     Eq,
+    Default,
     ::hookforge::serde::Serialize,
     ::hookforge::serde::Deserialize
 )]
@@ -65,4 +67,10 @@ pub struct InvoicePaidHeaders {
         ::std::string::String,
         ::hookforge::serde_json::Value,
     >,
+}
+impl InvoicePaidHeaders {
+    /// Returns `schemaRevision`, or its schema default `"2"` when absent.
+    pub fn schema_revision_or_default(&self) -> ::std::string::String {
+        self.schema_revision.clone().unwrap_or_else(|| ::std::string::String::from("2"))
+    }
 }

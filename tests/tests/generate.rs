@@ -304,8 +304,18 @@ fn traits_win_in_2x_and_lose_in_3x() {
     rejects::<traits_v2::InvoicePaidHeaders>(json!({"region": 7}));
     // 3.0 merges the message over its traits, so the message's own
     // `required` list and `region: string` stay.
-    let v3: traits_v3::InvoicePaidHeaders = round_trip(json!({"region": "eu", "schemaRevision": "3"}));
+    let v3: traits_v3::InvoicePaidHeaders =
+        round_trip(json!({"region": "eu", "schemaRevision": "3"}));
     assert_eq!(v3.region, "eu");
     assert_eq!(v3.request_id, None);
     rejects::<traits_v3::InvoicePaidHeaders>(json!({"requestId": "r1"}));
+}
+
+#[test]
+fn defaults_apply_through_accessors() {
+    let limits: shapes::Limits = round_trip(json!({}));
+    assert_eq!(limits.limit, None);
+    assert_eq!(limits.limit_or_default(), 18_446_744_073_709_551_615u64);
+    let headers: traits_v2::InvoicePaidHeaders = round_trip(json!({"requestId": "r"}));
+    assert_eq!(headers.schema_revision_or_default(), "2");
 }

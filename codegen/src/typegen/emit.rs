@@ -110,11 +110,13 @@ fn struct_item(
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
-    let derive = derive_attr(derives, quote!());
+    let default = derives.default.then(|| quote!(Default,));
+    let derive = derive_attr(derives, default.unwrap_or_default());
     let deny = details
         .additional
         .is_none()
         .then(|| quote!(#[serde(deny_unknown_fields)]));
+    let accessors = default_accessors(space, name, details);
     quote! {
         #docs
         #derive
@@ -123,6 +125,100 @@ fn struct_item(
             #(#fields)*
             #additional
         }
+        #accessors
+    }
+}
+
+/// Emits `<field>_or_default()` for each optional field whose schema has a
+/// `default` that a Rust literal can state exactly: strings, booleans,
+/// integers that fit the field's type (with a typed suffix, so no literal
+/// is squeezed through another width) and floats. Decoding leaves an
+/// absent field `None`, so a value round-trips unchanged; the accessor is
+/// where the default applies.
+fn default_accessors(space: &TypeSpace, name: &Ident, details: &StructDetails) -> TokenStream {
+    let methods: Vec<TokenStream> = details
+        .fields
+        .iter()
+        .filter(|field| !field.required && !field.nullable)
+        .filter_map(|field| {
+            let default = field.default.as_ref()?;
+            let literal = default_literal(space, &field.ty, default)?;
+            let field_name = ident(&field.ident);
+            let method = format_ident!("{}_or_default", field.ident.trim_start_matches("r#"));
+            let ty = type_tokens(space, &field.ty);
+            let doc = format!(
+                " Returns `{}`, or its schema default `{default}` when absent.",
+                field.wire_name
+            );
+            // Every type here but `String` is `Copy`, and clippy rejects
+            // both a `clone` of a `Copy` value and a closure around a literal.
+            let body = if field.ty == TypeRef::String {
+                quote!(self.#field_name.clone().unwrap_or_else(|| #literal))
+            } else {
+                quote!(self.#field_name.unwrap_or(#literal))
+            };
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> #ty {
+                    #body
+                }
+            })
+        })
+        .collect();
+    if methods.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
+    }
+}
+
+/// A Rust expression for `value` as type `ty`, or `None` when the value
+/// does not fit the type exactly.
+fn default_literal(
+    space: &TypeSpace,
+    ty: &TypeRef,
+    value: &serde_json::Value,
+) -> Option<TokenStream> {
+    use proc_macro2::Literal;
+    match (ty, value) {
+        (TypeRef::String, serde_json::Value::String(text)) => {
+            Some(quote!(::std::string::String::from(#text)))
+        }
+        (TypeRef::Bool, serde_json::Value::Bool(flag)) => Some(quote!(#flag)),
+        (TypeRef::Float, serde_json::Value::Number(number)) => {
+            let literal = Literal::f64_suffixed(number.as_f64()?);
+            Some(quote!(#literal))
+        }
+        (TypeRef::Integer { signed, bits }, serde_json::Value::Number(number)) => {
+            let literal = match (signed, bits) {
+                (true, 8) => Literal::i8_suffixed(i8::try_from(number.as_i64()?).ok()?),
+                (true, 16) => Literal::i16_suffixed(i16::try_from(number.as_i64()?).ok()?),
+                (true, 32) => Literal::i32_suffixed(i32::try_from(number.as_i64()?).ok()?),
+                (true, 64) => Literal::i64_suffixed(number.as_i64()?),
+                (true, _) => Literal::i128_suffixed(i128::from(number.as_i64()?)),
+                (false, 8) => Literal::u8_suffixed(u8::try_from(number.as_u64()?).ok()?),
+                (false, 16) => Literal::u16_suffixed(u16::try_from(number.as_u64()?).ok()?),
+                (false, 32) => Literal::u32_suffixed(u32::try_from(number.as_u64()?).ok()?),
+                (false, 64) => Literal::u64_suffixed(number.as_u64()?),
+                (false, _) => Literal::u128_suffixed(u128::from(number.as_u64()?)),
+            };
+            Some(quote!(#literal))
+        }
+        (TypeRef::Named(id), serde_json::Value::String(text)) => match &space.get(*id).details {
+            TypeDetails::StringEnum(values) => {
+                let enum_name = ident(&space.get(*id).name);
+                let variant = values
+                    .iter()
+                    .find(|v| v.value.as_str() == Some(text.as_str()))?;
+                let variant = ident(&variant.ident);
+                Some(quote!(#enum_name::#variant))
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
