@@ -180,6 +180,7 @@ impl Document {
             }
             return Err(diagnostics);
         }
+        diagnostics.extend(document.root_outside_root_dir(&absolute, path));
         document.check_references(&mut diagnostics);
         Ok((document, diagnostics))
     }
@@ -207,6 +208,7 @@ impl Document {
             diagnostics.push(diagnostic.with_pointer(""));
             return (None, diagnostics);
         }
+        diagnostics.extend(document.root_outside_root_dir(&absolute, path));
         document.add_text(
             absolute,
             path.to_path_buf(),
@@ -460,6 +462,26 @@ impl Document {
             return Err(error);
         }
         Ok(absolute)
+    }
+
+    /// Returns an error when `LoadOptions::root_dir` is set to a folder
+    /// that does not contain the root document at `absolute`, because
+    /// then even references next to the document would be rejected.
+    fn root_outside_root_dir(&self, absolute: &Path, shown: &Path) -> Option<Diagnostic> {
+        let outside = self.options.root_dir.is_some()
+            && !self.options.allow_outside_root
+            && !absolute.starts_with(&self.root_dir);
+        outside.then(|| {
+            Diagnostic::error(
+                Code::RefOutsideRoot,
+                format!(
+                    "the document {} is outside the root folder {}",
+                    shown.display(),
+                    self.root_dir.display()
+                ),
+            )
+            .with_help("pass a `--root` folder (library: `LoadOptions::root_dir`) that contains the document and every file it references")
+        })
     }
 
     fn is_mirrored(&self, path: &Path) -> bool {

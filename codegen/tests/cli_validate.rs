@@ -294,3 +294,33 @@ components:
     let second = diagnostics[1]["help"].as_str().unwrap_or_default();
     assert!(second.starts_with("also a remote reference"), "{second}");
 }
+
+#[test]
+fn root_option_not_containing_document_is_error() {
+    let dir = TempDir::new("root-elsewhere");
+    let file = shared_schemas_layout(&dir);
+    let common = dir.path.join("common");
+    let output = validate(
+        &[
+            "--format",
+            "json",
+            "--root",
+            common.to_str().expect("UTF-8"),
+        ],
+        &file,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let diagnostics = json_diagnostics(&output);
+    let message = diagnostics[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("is outside the root folder"), "{message}");
+    assert_no_position(&diagnostics[0]);
+}
+
+#[test]
+fn root_option_rejects_missing_folder() {
+    let dir = TempDir::new("root-missing");
+    let file = dir.write("api.yaml", WARNING);
+    let missing = dir.path.join("nope");
+    let output = validate(&["--root", missing.to_str().expect("UTF-8")], &file);
+    assert_eq!(output.status.code(), Some(2));
+}

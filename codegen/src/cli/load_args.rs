@@ -16,7 +16,7 @@ pub struct LoadArgs {
     /// Folder that `$ref`s may not lead out of, such as the folder that
     /// contains both the document and its shared schemas. Defaults to the
     /// folder of each document.
-    #[arg(long = "root", value_name = "DIR")]
+    #[arg(long = "root", value_name = "DIR", value_parser = parse_root)]
     root_dir: Option<PathBuf>,
 
     /// Read `$ref`s whose URL starts with URL from the local folder DIR
@@ -58,6 +58,18 @@ impl LoadArgs {
             remote_mirrors: self.remote_mirrors.clone(),
         }
     }
+}
+
+/// Parses `--root DIR`: DIR must be an existing folder.
+fn parse_root(text: &str) -> Result<PathBuf, String> {
+    let dir = PathBuf::from(text);
+    if !dir.is_dir() {
+        return Err(format!(
+            "the root folder {} does not exist or is not a folder",
+            dir.display()
+        ));
+    }
+    Ok(dir)
 }
 
 /// Parses `URL=DIR` for `--remote-mirror`. The URL must be `http://` or
@@ -114,6 +126,13 @@ mod tests {
     fn mirror_with_swapped_parts_is_rejected() {
         let error = parse_mirror("./mirror=https://example.com/").expect_err("not a URL");
         assert!(error.contains("http://"), "{error}");
+    }
+
+    #[test]
+    fn root_must_be_existing_folder() {
+        assert!(parse_root(&env::temp_dir().display().to_string()).is_ok());
+        let error = parse_root("/no/such/folder/hookforge").expect_err("missing folder");
+        assert!(error.contains("does not exist"), "{error}");
     }
 
     #[test]

@@ -529,6 +529,10 @@ impl<'d> Walker<'d, '_> {
         for required in rule.required {
             if !mapping.contains_key(required) {
                 let span = self.key_span(at, node);
+                let help = match suggest::closest(required, mapping.keys()) {
+                    Some(near) => format!("rename `{near}` to `{required}`"),
+                    None => format!("add `{required}` to the {}", rule.title),
+                };
                 self.report(
                     Code::RequiredMissing,
                     at.pointer.clone(),
@@ -537,7 +541,7 @@ impl<'d> Walker<'d, '_> {
                         "the {} is missing the required field `{required}`",
                         rule.title
                     ),
-                    format!("add `{required}` to the {}", rule.title),
+                    help,
                 );
             }
         }

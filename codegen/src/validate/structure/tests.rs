@@ -117,6 +117,17 @@ fn missing_required_field_points_at_object() {
 }
 
 #[test]
+fn missing_field_names_misspelt_key() {
+    let text = "asyncapi: 3.0.0\ninfo:\n  title: t\n  verison: '1'\n";
+    let diagnostics = structural(text);
+    let missing = find(&diagnostics, Code::RequiredMissing, "/info");
+    assert_eq!(
+        missing.help.as_deref(),
+        Some("rename `verison` to `version`")
+    );
+}
+
+#[test]
 fn missing_operation_field_points_at_operation_key() {
     let text = v3(
         "operations:\n  sendOrder:\n    channel:\n      $ref: '#/channels/c'\nchannels:\n  c: {}\n",
