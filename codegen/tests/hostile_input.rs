@@ -412,3 +412,29 @@ fn carriage_return_in_tag_is_escaped() {
     let bare: Vec<&str> = code.lines().filter(|line| line.contains('\r')).collect();
     assert!(bare.is_empty(), "bare CR on lines {bare:#?}");
 }
+
+#[test]
+#[ignore = "open bug: array indexes in JSON pointers accept a leading zero or plus sign, which RFC 6901 does not allow"]
+fn array_index_with_leading_zero_or_plus_fails() {
+    let dir = TempDir::new("pointer-index");
+    let path = dir.write(
+        "asyncapi.yaml",
+        "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\nx-list: [{type: string}, {type: integer}]\nchannels:\n  c:\n    address: c\n    messages:\n      m: {payload: {$ref: '#/x-list/01'}}\n      n: {payload: {$ref: '#/x-list/+1'}}\n",
+    );
+    let validation = validate_file(&path, LoadOptions::default());
+    let unresolved: Vec<&str> = validation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::RefUnresolved)
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(
+        unresolved,
+        [
+            "/channels/c/messages/m/payload/$ref",
+            "/channels/c/messages/n/payload/$ref"
+        ],
+        "{:#?}",
+        messages(&validation.diagnostics)
+    );
+}
