@@ -882,10 +882,29 @@ fn common_ancestor(dir: &Path, path: &Path) -> PathBuf {
         .collect()
 }
 
+/// Returns `dir` relative to the working directory when one contains the
+/// other (`.`, `common`, `..`), so that a suggested `--root` is short;
+/// otherwise `dir` as it is.
+fn shown_folder(dir: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir().map(|cwd| normalize(&cwd)) else {
+        return dir.to_path_buf();
+    };
+    if let Ok(below) = dir.strip_prefix(&cwd) {
+        if below.as_os_str().is_empty() {
+            return PathBuf::from(".");
+        }
+        return below.to_path_buf();
+    }
+    if let Ok(above) = cwd.strip_prefix(dir) {
+        return above.components().map(|_| Component::ParentDir).collect();
+    }
+    dir.to_path_buf()
+}
+
 fn outside_root_help(path: &str, reference: &str, ancestor: &Path) -> String {
     let allow = format!(
         "pass `--root {}` (library: `LoadOptions::root_dir`) to let references reach that folder, or `--allow-outside-root` (library: `LoadOptions::allow_outside_root`) to let them reach any file; or move the file under the root folder",
-        ancestor.display()
+        shown_folder(ancestor).display()
     );
     // `/components/...` without `#` is a common slip for a local pointer.
     if path.starts_with('/') && !reference.contains('#') {
@@ -1049,4 +1068,26 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_ancestor_of_sibling_folders() {
+        let ancestor =
+            common_ancestor(Path::new("/repo/backend"), Path::new("/repo/common/x.yaml"));
+        assert_eq!(ancestor, Path::new("/repo"));
+    }
+
+    #[test]
+    fn shown_folder_is_relative_to_working_directory() {
+        let cwd = normalize(&std::env::current_dir().expect("working directory"));
+        assert_eq!(shown_folder(&cwd), Path::new("."));
+        assert_eq!(shown_folder(&cwd.join("common")), Path::new("common"));
+        if let Some(parent) = cwd.parent() {
+            assert_eq!(shown_folder(parent), Path::new(".."));
+        }
+    }
 }
