@@ -1,6 +1,7 @@
 //! Generates Rust types for every usable corpus document, compiles all of
-//! them in one crate under `deny(warnings)`, and round-trips every message
-//! example through its generated payload and headers types.
+//! them in one crate under `deny(warnings)` and clippy's default lints, and
+//! round-trips every message example through its generated payload and
+//! headers types.
 //!
 //! A document is usable when it is labelled valid (and the official schema
 //! agrees) or is unlabelled, and our validator accepts it. Documents whose
@@ -123,6 +124,24 @@ fn corpus_types_compile_and_examples_round_trip() {
     }
 
     write_crate(&crate_dir, &modules, &examples);
+    let clippy = Command::new(env!("CARGO"))
+        .args([
+            "clippy",
+            "--quiet",
+            "--message-format=short",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .current_dir(&crate_dir)
+        .env("CARGO_TARGET_DIR", crate_dir.join("target"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        clippy.status.success(),
+        "clippy rejects the generated code (is clippy installed? `rustup component add clippy`):\n{}",
+        tail(&String::from_utf8_lossy(&clippy.stderr), 60)
+    );
     let output = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--message-format=short"])
         .current_dir(&crate_dir)
