@@ -252,6 +252,10 @@ impl Node {
     /// Converts the value to `serde_json`, dropping spans. Numbers JSON
     /// cannot hold (`.inf`, `.nan`, integers beyond 64 bits that also
     /// overflow `f64`) become `null`.
+    ///
+    /// Recurses once per level, like the `serde_json` value it builds,
+    /// which also drops and prints recursively; the loader keeps trees
+    /// within [`crate::load::MAX_DEPTH_CAP`] levels so the stack suffices.
     pub fn to_json(&self) -> serde_json::Value {
         match &self.value {
             Value::Null => serde_json::Value::Null,
@@ -267,10 +271,37 @@ impl Node {
 
     /// Number of nodes in this subtree, this one included.
     pub fn count_nodes(&self) -> usize {
+        // A loop with its own stack, so any depth is safe.
+        let mut count = 0;
+        let mut pending = vec![self];
+        while let Some(node) = pending.pop() {
+            count += 1;
+            pending.extend(node.children());
+        }
+        count
+    }
+
+    /// Number of nested sequence and mapping levels in this subtree: 0 for
+    /// a scalar, 1 for a collection of scalars.
+    pub fn height(&self) -> usize {
+        let mut height = 0;
+        let mut pending = vec![(self, 0)];
+        while let Some((node, above)) = pending.pop() {
+            if matches!(node.value, Value::Sequence(_) | Value::Mapping(_)) {
+                height = height.max(above + 1);
+            }
+            pending.extend(node.children().map(|child| (child, above + 1)));
+        }
+        height
+    }
+
+    /// The items of a sequence or the values of a mapping; nothing for a
+    /// scalar.
+    fn children(&self) -> Box<dyn Iterator<Item = &Node> + '_> {
         match &self.value {
-            Value::Sequence(items) => 1 + items.iter().map(Node::count_nodes).sum::<usize>(),
-            Value::Mapping(m) => 1 + m.iter().map(|(_, v)| v.count_nodes()).sum::<usize>(),
-            _ => 1,
+            Value::Sequence(items) => Box::new(items.iter()),
+            Value::Mapping(m) => Box::new(m.iter().map(|(_, v)| v)),
+            _ => Box::new(std::iter::empty()),
         }
     }
 }

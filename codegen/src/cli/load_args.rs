@@ -1,10 +1,12 @@
 //! Options shared by every command that loads a document.
 
+use std::fmt::Display;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use clap::Args;
 use hookforge_codegen::document::LoadOptions;
-use hookforge_codegen::load::Limits;
+use hookforge_codegen::load::{Limits, MAX_DEPTH_CAP};
 
 /// Where `$ref`s may lead and how large a document may be.
 #[derive(Debug, Args)]
@@ -25,21 +27,23 @@ pub struct LoadArgs {
     #[arg(long = "remote-mirror", value_name = "URL=DIR", value_parser = parse_mirror)]
     remote_mirrors: Vec<(String, PathBuf)>,
 
-    /// Maximum size of one file, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    /// Maximum size of one file, in bytes (at least 1).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes, value_parser = parse_positive::<u64>)]
     pub max_file_bytes: u64,
 
-    /// Maximum nesting depth of mappings and sequences in one file.
-    #[arg(long, value_name = "LEVELS", default_value_t = Limits::default().max_depth)]
+    /// Maximum nesting depth of mappings and sequences in one file, from 1
+    /// to 1000 (deeper trees would overflow the stack).
+    #[arg(long, value_name = "LEVELS", default_value_t = Limits::default().max_depth, value_parser = parse_max_depth)]
     max_depth: usize,
 
     /// Maximum number of nodes in one file, counting each copy that a YAML
-    /// alias makes.
-    #[arg(long, value_name = "NODES", default_value_t = Limits::default().max_nodes)]
+    /// alias makes (at least 1).
+    #[arg(long, value_name = "NODES", default_value_t = Limits::default().max_nodes, value_parser = parse_positive::<usize>)]
     max_nodes: usize,
 
-    /// Maximum number of files in one document, the root included.
-    #[arg(long, value_name = "FILES", default_value_t = Limits::default().max_files)]
+    /// Maximum number of files in one document, the root included (at
+    /// least 1).
+    #[arg(long, value_name = "FILES", default_value_t = Limits::default().max_files, value_parser = parse_positive::<usize>)]
     max_files: usize,
 }
 
@@ -58,6 +62,31 @@ impl LoadArgs {
             remote_mirrors: self.remote_mirrors.clone(),
         }
     }
+}
+
+/// Parses a limit that must be at least 1: a limit of 0 would reject
+/// every document, so it is a usage error rather than a silent no-op.
+fn parse_positive<T>(text: &str) -> Result<T, String>
+where
+    T: FromStr + PartialEq + From<u8>,
+    T::Err: Display,
+{
+    match text.parse::<T>() {
+        Ok(value) if value == T::from(0) => Err("the limit must be at least 1".to_owned()),
+        Ok(value) => Ok(value),
+        Err(error) => Err(format!("expected a whole number, found {text:?}: {error}")),
+    }
+}
+
+/// Parses `--max-depth`: from 1 to [`MAX_DEPTH_CAP`].
+fn parse_max_depth(text: &str) -> Result<usize, String> {
+    let depth: usize = parse_positive(text)?;
+    if depth > MAX_DEPTH_CAP {
+        return Err(format!(
+            "the loader accepts at most {MAX_DEPTH_CAP} levels, found {depth}, because deeper trees overflow the stack; move deep parts into components and use $ref"
+        ));
+    }
+    Ok(depth)
 }
 
 /// Parses `--root DIR`: DIR must be an existing folder.
@@ -126,6 +155,22 @@ mod tests {
     fn mirror_with_swapped_parts_is_rejected() {
         let error = parse_mirror("./mirror=https://example.com/").expect_err("not a URL");
         assert!(error.contains("http://"), "{error}");
+    }
+
+    #[test]
+    fn zero_limits_are_rejected() {
+        let error = parse_positive::<usize>("0").expect_err("0 is no limit");
+        assert!(error.contains("at least 1"), "{error}");
+        assert_eq!(parse_positive::<usize>("3"), Ok(3));
+        assert!(parse_positive::<u64>("0").is_err());
+    }
+
+    #[test]
+    fn max_depth_above_cap_is_rejected() {
+        let error = parse_max_depth("10000000").expect_err("above the cap");
+        assert!(error.contains(&MAX_DEPTH_CAP.to_string()), "{error}");
+        assert_eq!(parse_max_depth("1000"), Ok(1000));
+        assert!(parse_max_depth("0").is_err());
     }
 
     #[test]

@@ -6,5 +6,5 @@ mod scalar;
 mod yaml;
 
 pub use json::check_syntax as check_json_syntax;
-pub use limits::Limits;
+pub use limits::{Limits, MAX_DEPTH_CAP};
 pub use yaml::{parse, Parsed};

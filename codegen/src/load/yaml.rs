@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as YamlSpan, Tag};
 
-use super::limits::Limits;
+use super::limits::{Limits, MAX_DEPTH_CAP};
 use super::scalar::{resolve_number, resolve_plain};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::pointer::escape_token;
@@ -31,7 +31,13 @@ pub struct Parsed {
 /// Parses `text` as the content of file `file`.
 ///
 /// A file must hold exactly one YAML document; an empty file is `null`.
+/// A leading UTF-8 byte order mark is skipped, and columns on the first
+/// line still count it, as the text that diagnostics quote contains it.
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
+    let (text, bom_columns) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 1),
+        None => (text, 0),
+    };
     let mut builder = Builder {
         file,
         limits,
@@ -42,11 +48,12 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
         root: None,
         diagnostics: Vec::new(),
         text_end: text_end(text),
+        bom_columns,
     };
     for event in Parser::new_from_str(text) {
         let result = match event {
             Ok((event, span)) => builder.on_event(event, span),
-            Err(error) => Err(syntax_error(&error, text, file)),
+            Err(error) => Err(syntax_error(&error, text, file, bom_columns)),
         };
         if let Err(fatal) = result {
             builder.diagnostics.push(fatal);
@@ -66,7 +73,8 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Parsed {
     }
 }
 
-fn syntax_error(error: &ScanError, text: &str, file: FileId) -> Diagnostic {
+/// Converts a parser error, adding `bom_columns` to a column on line 1.
+fn syntax_error(error: &ScanError, text: &str, file: FileId, bom_columns: usize) -> Diagnostic {
     let marker = error.marker();
     let info = error.info();
     if info.contains("tab") {
@@ -75,7 +83,7 @@ fn syntax_error(error: &ScanError, text: &str, file: FileId) -> Diagnostic {
         }
     }
     let (line, col) = within_text(text_end(text), marker.line(), marker.col());
-    let at = position(line, col);
+    let at = position(line, col + if line == 1 { bom_columns } else { 0 });
     let span = Span {
         file,
         start: at,
@@ -171,18 +179,31 @@ enum Frame {
     },
 }
 
+/// A finished anchored node, with what an alias to it adds.
+struct Anchored {
+    node: Node,
+    /// Nodes in the subtree, for the node limit.
+    size: usize,
+    /// Collection levels in the subtree (0 for a scalar), for the depth
+    /// limit.
+    height: usize,
+}
+
 struct Builder<'l> {
     file: FileId,
     limits: &'l Limits,
     stack: Vec<Frame>,
-    /// Finished anchored nodes with their node counts, by anchor id.
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Finished anchored nodes, by anchor id.
+    anchors: HashMap<usize, Anchored>,
     nodes: usize,
     documents: usize,
     root: Option<Node>,
     diagnostics: Vec<Diagnostic>,
     /// Last line and its length, from [`text_end`].
     text_end: (usize, usize),
+    /// Characters before the parsed text on line 1: 1 after a byte order
+    /// mark, else 0.
+    bom_columns: usize,
 }
 
 impl Builder<'_> {
@@ -190,10 +211,11 @@ impl Builder<'_> {
         let (start_line, start_col) =
             within_text(self.text_end, span.start.line(), span.start.col());
         let (end_line, end_col) = within_text(self.text_end, span.end.line(), span.end.col());
+        let shift = |line: usize| if line == 1 { self.bom_columns } else { 0 };
         Span {
             file: self.file,
-            start: position(start_line, start_col),
-            end: position(end_line, end_col),
+            start: position(start_line, start_col + shift(start_line)),
+            end: position(end_line, end_col + shift(end_line)),
         }
     }
 
@@ -222,7 +244,8 @@ impl Builder<'_> {
             }
             Event::Alias(id) => {
                 let span = self.span(span);
-                let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
+                let Some((size, height)) = self.anchors.get(&id).map(|a| (a.size, a.height))
+                else {
                     return Err(Diagnostic::error(
                         Code::UnsupportedYaml,
                         "alias refers to an anchor that is not complete yet (a recursive alias)",
@@ -232,9 +255,10 @@ impl Builder<'_> {
                     )
                     .at("", span));
                 };
-                // Count before copying, so an over-limit copy is never made.
+                // Check before copying, so an over-limit copy is never made.
+                self.check_depth(self.stack.len() + height, span)?;
                 self.count(size, span)?;
-                let Some(mut node) = self.anchors.get(&id).map(|(node, _)| node.clone()) else {
+                let Some(mut node) = self.anchors.get(&id).map(|a| a.node.clone()) else {
                     return Err(
                         Diagnostic::error(Code::Syntax, "unbalanced YAML structure").at("", span)
                     );
@@ -332,21 +356,30 @@ impl Builder<'_> {
     }
 
     fn push(&mut self, frame: Frame, span: YamlSpan) -> Result<(), Diagnostic> {
-        if self.stack.len() >= self.limits.max_depth {
-            return Err(Diagnostic::error(
-                Code::LimitExceeded,
-                format!(
-                    "nesting is deeper than the limit of {} levels",
-                    self.limits.max_depth
-                ),
-            )
-            .with_help(
-                "raise the nesting limit (`max_depth`, `--max-depth`) if the document is trusted",
-            )
-            .at(self.current_pointer(), self.span(span)));
-        }
+        let span = self.span(span);
+        self.check_depth(self.stack.len() + 1, span)?;
         self.stack.push(frame);
         Ok(())
+    }
+
+    /// Fails when a collection `depth` levels deep breaks the nesting limit.
+    fn check_depth(&self, depth: usize, span: Span) -> Result<(), Diagnostic> {
+        let limit = self.limits.effective_max_depth();
+        if depth <= limit {
+            return Ok(());
+        }
+        let help = if limit < self.limits.max_depth {
+            format!("the loader accepts at most {MAX_DEPTH_CAP} levels whatever `max_depth` is; move deep parts into components and use $ref")
+        } else {
+            "raise the nesting limit (`max_depth`, `--max-depth`) if the document is trusted"
+                .to_owned()
+        };
+        Err(Diagnostic::error(
+            Code::LimitExceeded,
+            format!("nesting is deeper than the limit of {limit} levels (YAML aliases count the levels they copy)"),
+        )
+        .with_help(help)
+        .at(self.current_pointer(), span))
     }
 
     fn count(&mut self, added: usize, span: Span) -> Result<(), Diagnostic> {
@@ -367,14 +400,15 @@ impl Builder<'_> {
 
     fn remember(&mut self, anchor: usize, node: &Node, size: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, (node.clone(), size));
+            let height = node.height();
+            let node = node.clone();
+            self.anchors.insert(anchor, Anchored { node, size, height });
         }
     }
 
     fn remember_counted(&mut self, anchor: usize, node: &Node) {
         if anchor > 0 {
-            let size = node.count_nodes();
-            self.anchors.insert(anchor, (node.clone(), size));
+            self.remember(anchor, node, node.count_nodes());
         }
     }
 
@@ -681,6 +715,47 @@ mod tests {
             parsed.diagnostics.last().map(|d| d.code),
             Some(Code::UnsupportedYaml)
         );
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped() {
+        let root = load_ok("\u{feff}asyncapi: 3.0.0\nx: 1\n");
+        let mapping = root.as_mapping().expect("mapping");
+        assert_eq!(mapping.keys().collect::<Vec<_>>(), ["asyncapi", "x"]);
+        let key = mapping.entry("asyncapi").expect("asyncapi entry");
+        // Column 2: the mark is the first character of line 1.
+        assert_eq!(key.key_span.start.column, 2);
+        let json = load_ok("\u{feff}{\"a\": 1}");
+        assert_eq!(json.to_json(), serde_json::json!({"a": 1}));
+    }
+
+    #[test]
+    fn alias_copies_count_toward_depth() {
+        let limits = Limits {
+            max_depth: 4,
+            ..Limits::default()
+        };
+        let text = "a: &a [[1]]\nb: [*a]\nc: [[*a]]\n";
+        let parsed = parse(text, FileId(0), &limits);
+        let error = parsed.diagnostics.first().expect("depth error");
+        assert_eq!(error.code, Code::LimitExceeded);
+        assert_eq!(error.pointer, "/c/0/0");
+        assert!(parsed.root.is_none());
+    }
+
+    #[test]
+    fn depth_above_cap_is_capped() {
+        let limits = Limits {
+            max_depth: usize::MAX,
+            ..Limits::default()
+        };
+        let text = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let deep = format!("{}x\n", "- ".repeat(MAX_DEPTH_CAP + 1));
+        assert!(parse(&text, FileId(0), &limits).root.is_some());
+        let parsed = parse(&deep, FileId(0), &limits);
+        let error = parsed.diagnostics.first().expect("depth error");
+        assert_eq!(error.code, Code::LimitExceeded);
+        assert!(error.message.contains("1000"), "{}", error.message);
     }
 
     #[test]
