@@ -130,7 +130,7 @@ pub struct Limits {
         deserialize_with = "::hookforge::serde_support::present_not_null"
     )]
     pub limit: ::std::option::Option<u64>,
-    /// Constraints (not checked when decoding): `minimum` 0, `maximum` 1.8446744073709552e+19.
+    /// Constraints (not checked when decoding): `minimum` 0, `maximum` 18446744073709551616.
     #[serde(rename = "tooBig")]
     #[serde(
         default,
@@ -1039,6 +1039,41 @@ impl ::std::convert::From<SquareShapeType> for ::hookforge::serde_json::Value {
     fn from(_: SquareShapeType) -> Self {
         ::hookforge::serde_support::json_value("\"{square}\"")
     }
+}
+/// An array of itself, which needs a named newtype.
+///
+/// Generated from `#/components/schemas/Forest`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+#[serde(transparent)]
+pub struct Forest(pub ::std::vec::Vec<Forest>);
+/// An alternative that is the schema itself adds nothing.
+///
+/// Generated from `#/components/schemas/Looping`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+#[serde(untagged)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+pub enum Looping {
+    Integer(i64),
+    String(::std::string::String),
 }
 /// Generated from `#/channels/shapes/messages/heartbeat/headers`.
 #[derive(

@@ -319,3 +319,12 @@ fn defaults_apply_through_accessors() {
     let headers: traits_v2::InvoicePaidHeaders = round_trip(json!({"requestId": "r"}));
     assert_eq!(headers.schema_revision_or_default(), "2");
 }
+
+#[test]
+fn self_containing_schemas_terminate() {
+    let forest: shapes::Forest = round_trip(json!([[], [[]]]));
+    assert_eq!(forest.0.len(), 2);
+    let looping: shapes::Looping = round_trip(json!("abc"));
+    assert!(matches!(looping, shapes::Looping::String(_)));
+    let _: shapes::Looping = round_trip(json!(7));
+}

@@ -94,6 +94,17 @@ fn report(path: &Path, generated: &GeneratedCode, max_file_bytes: u64, style: St
     }
 }
 
+/// Writes `code` to a file that must not exist yet, so a symlink or a
+/// file planted under the temporary name is never followed or reused.
+fn write_new(path: &Path, code: &str) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(code.as_bytes())?;
+    file.sync_all()
+}
+
 /// Reads the root file alone, to show snippets of errors that kept the
 /// document from loading (a syntax error, say).
 fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
@@ -157,8 +168,8 @@ fn write_module(target: &Path, source: &Path, code: &str, force: bool) -> Result
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = dir.join(format!(".{file_name}.tmp"));
-    fs::write(&temporary, code)
+    let temporary = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    write_new(&temporary, code)
         .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
     fs::rename(&temporary, target).map_err(|e| {
         format!(

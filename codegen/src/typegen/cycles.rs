@@ -24,7 +24,7 @@ pub(crate) fn box_cycles(space: &mut TypeSpace) {
         match &mut entry.details {
             TypeDetails::Struct(s) => s.fields.iter_mut().for_each(|f| wrap(&mut f.ty)),
             TypeDetails::OneOf(o) => o.variants.iter_mut().for_each(|v| wrap(&mut v.ty)),
-            TypeDetails::Alias(ty) => wrap(ty),
+            TypeDetails::Alias(ty) | TypeDetails::Newtype(ty) => wrap(ty),
             _ => {}
         }
     }
@@ -34,7 +34,7 @@ fn for_each_member(details: &TypeDetails, mut visit: impl FnMut(&TypeRef)) {
     match details {
         TypeDetails::Struct(s) => s.fields.iter().for_each(|f| visit(&f.ty)),
         TypeDetails::OneOf(o) => o.variants.iter().for_each(|v| visit(&v.ty)),
-        TypeDetails::Alias(ty) => visit(ty),
+        TypeDetails::Alias(ty) | TypeDetails::Newtype(ty) => visit(ty),
         _ => {}
     }
 }

@@ -51,7 +51,7 @@ pub fn derivable(space: &TypeSpace) -> Vec<Derivable> {
                     o.variants.iter().for_each(|v| check(&v.ty, false));
                     current.default = false;
                 }
-                TypeDetails::Alias(ty) => check(ty, false),
+                TypeDetails::Alias(ty) | TypeDetails::Newtype(ty) => check(ty, false),
                 TypeDetails::StringEnum(_) | TypeDetails::ValueEnum(_) => current.default = false,
                 TypeDetails::Const(_) => {}
             }

@@ -26,9 +26,9 @@ pub fn render(space: &TypeSpace, header: &[String]) -> String {
         .collect();
     let tokens = quote! { #(#items)* };
     let mut out = String::new();
-    for line in header {
+    for line in doc_text(header) {
         out.push_str("// ");
-        out.push_str(&line.replace(['\n', '\r'], " "));
+        out.push_str(&line);
         out.push('\n');
     }
     match syn::parse2::<syn::File>(tokens.clone()) {
@@ -60,9 +60,54 @@ fn ident(name: &str) -> Ident {
     }
 }
 
+/// Emits doc attributes for `lines`, made safe for rustdoc and rustc:
+/// see [`doc_text`].
 fn doc_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| format!(" {line}"));
+    let lines = doc_text(lines).into_iter().map(|line| format!(" {line}"));
     quote! { #( #[doc = #lines] )* }
+}
+
+/// Rewrites doc lines taken from a document so that they stay prose:
+/// control characters and tabs become spaces (rustc rejects a bare carriage
+/// return in a doc comment, and clippy a tab), bidirectional-text controls
+/// are written as `\u{..}` (rustc rejects them as a spoofing risk), a code
+/// fence without a language becomes a `text` fence and indentation is
+/// trimmed, so no description turns into a doctest in the user's crate.
+pub(crate) fn doc_text(lines: &[String]) -> Vec<String> {
+    let mut in_fence = false;
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut clean = String::with_capacity(line.len());
+        for c in line.chars() {
+            match c {
+                '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}' => {
+                    clean.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+                }
+                c if c.is_control() => clean.push(' '),
+                c => clean.push(c),
+            }
+        }
+        let trimmed = clean.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if !in_fence && (info.trim().is_empty() || info.trim() == "rust") {
+                clean = "```text".to_owned();
+            } else {
+                clean = trimmed.to_owned();
+            }
+            in_fence = !in_fence;
+        } else if !in_fence {
+            clean = trimmed.to_owned();
+        }
+        out.push(clean);
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out
 }
 
 fn derive_attr(derives: Derivable, extra: TokenStream) -> TokenStream {
@@ -86,6 +131,17 @@ fn item(space: &TypeSpace, entry: &TypeEntry, derives: Derivable) -> TokenStream
         TypeDetails::Alias(ty) => {
             let ty = type_tokens(space, ty);
             quote! { #docs pub type #name = #ty; }
+        }
+        TypeDetails::Newtype(ty) => {
+            let ty = type_tokens(space, ty);
+            let default = derives.default.then(|| quote!(Default,));
+            let derive = derive_attr(derives, default.unwrap_or_default());
+            quote! {
+                #docs
+                #derive
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
         }
     }
 }
@@ -283,14 +339,14 @@ fn string_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenSt
 fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.ident)).collect();
     let texts: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
-    let variant_docs = texts.iter().map(|t| format!(" `{t}`"));
+    let variant_docs = texts.iter().map(|t| doc_attrs(&[format!("`{t}`")]));
     let expected = format!("one of {}", texts.join(", "));
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde", try_from = "::hookforge::serde_json::Value", into = "::hookforge::serde_json::Value")]
         #ENUM_ALLOWS
-        pub enum #name { #( #[doc = #variant_docs] #variants, )* }
+        pub enum #name { #( #variant_docs #variants, )* }
 
         impl ::std::convert::TryFrom<::hookforge::serde_json::Value> for #name {
             type Error = ::hookforge::serde_support::UnexpectedValue;
@@ -311,10 +367,10 @@ fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStr
 fn const_item(name: &Ident, docs: TokenStream, value: &serde_json::Value) -> TokenStream {
     let text = value.to_string();
     let expected = format!("exactly {text}");
-    let note = format!(" Always `{text}` on the wire.");
+    let note = doc_attrs(&[format!("Always `{text}` on the wire.")]);
     quote! {
         #docs
-        #[doc = #note]
+        #note
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde", try_from = "::hookforge::serde_json::Value", into = "::hookforge::serde_json::Value")]
         pub struct #name;
@@ -354,10 +410,10 @@ fn one_of(
     let variants = details.variants.iter().map(|variant| {
         let variant_name = ident(&variant.ident);
         let ty = type_tokens(space, &variant.ty);
-        let doc = variant.tag_value.as_ref().map(|value| {
-            let text = format!(" Selected by tag value `{value}`.");
-            quote!(#[doc = #text])
-        });
+        let doc = variant
+            .tag_value
+            .as_ref()
+            .map(|value| doc_attrs(&[format!("Selected by tag value `{value}`.")]));
         quote! { #doc #variant_name(#ty), }
     });
     let tag = match &details.tagging {
@@ -376,7 +432,10 @@ fn one_of(
             pub enum #name { #(#variants)* }
         };
     };
-    let tag_doc = format!(" Variants are told apart by the property `{tag}`.");
+    let tag_doc = doc_attrs(&[
+        String::new(),
+        format!("Variants are told apart by the property `{tag}`."),
+    ]);
     let eq = derives.eq.then(|| quote!(Eq,));
     let hash = derives.hash.then(|| quote!(Hash,));
     let arms = details.variants.iter().map(|variant| {
@@ -405,8 +464,7 @@ fn one_of(
     let missing = format!("missing string property `{tag}`, expected one of {expected}");
     quote! {
         #docs
-        #[doc = ""]
-        #[doc = #tag_doc]
+        #tag_doc
         #[derive(Debug, Clone, PartialEq, #eq #hash ::hookforge::serde::Serialize)]
         #[serde(crate = "::hookforge::serde", untagged)]
         #ENUM_ALLOWS

@@ -4,7 +4,7 @@
 //! so forward and circular references resolve to the id; cycles are broken
 //! with `Box` afterwards (see `cycles`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Document;
@@ -28,6 +28,18 @@ pub struct Lowering<'d> {
     space: TypeSpace,
     by_location: HashMap<SchemaLocation, TypeRef>,
     roots: HashMap<SchemaLocation, TypeRef>,
+    /// Names of `components/schemas` entries, claimed before any other name
+    /// so a component keeps its own name.
+    component_names: HashMap<SchemaLocation, String>,
+    /// Schema locations being lowered, to detect a schema that contains
+    /// itself without having a named type yet (an array of itself, say).
+    in_progress: HashSet<SchemaLocation>,
+    /// Locations found to recur through `in_progress`, with the newtype
+    /// reserved for them.
+    recurring: HashMap<SchemaLocation, TypeId>,
+    /// Locations whose schema admits `null`, so that the reference stored
+    /// for them when their type is reserved is `Option<Name>`.
+    nullable: HashSet<SchemaLocation>,
     type_names: NameScope,
     diagnostics: Vec<Diagnostic>,
     depth: usize,
@@ -44,14 +56,44 @@ struct Schema<'d> {
 impl<'d> Lowering<'d> {
     /// Starts an empty space for `document`.
     pub fn new(document: &'d Document) -> Lowering<'d> {
-        Lowering {
+        let mut lowering = Lowering {
             document,
             space: TypeSpace::default(),
             by_location: HashMap::new(),
             roots: HashMap::new(),
+            component_names: HashMap::new(),
+            in_progress: HashSet::new(),
+            recurring: HashMap::new(),
+            nullable: HashSet::new(),
             type_names: NameScope::default(),
             diagnostics: Vec::new(),
             depth: 0,
+        };
+        lowering.claim_component_names();
+        lowering
+    }
+
+    /// Claims the names of the root document's `components/schemas`
+    /// entries first, in document order, so that a name derived from a
+    /// message (`MPayload`) never takes a component's own name.
+    fn claim_component_names(&mut self) {
+        let root = self.document.root_file();
+        let Some(schemas) = self
+            .document
+            .tree(root)
+            .and_then(|tree| tree.get("components"))
+            .and_then(|c| c.get("schemas"))
+            .and_then(Node::as_mapping)
+        else {
+            return;
+        };
+        for key in schemas.keys() {
+            let name = self.type_names.claim(&pascal_case(key, "Schema"));
+            let pointer = JsonPointer::root()
+                .join("components")
+                .join("schemas")
+                .join(key);
+            self.component_names.insert((root, pointer), name);
         }
     }
 
@@ -105,6 +147,7 @@ impl<'d> Lowering<'d> {
         // message has a type to refer to.
         match ty {
             TypeRef::Named(_) => ty,
+            TypeRef::Option(ref inner) if matches!(**inner, TypeRef::Named(_)) => ty,
             other => {
                 let location = (file, pointer.clone());
                 let name = self.type_names.claim(&pascal_case(hint, "Payload"));
@@ -167,10 +210,34 @@ impl<'d> Lowering<'d> {
             );
             return TypeRef::Json;
         }
+        if self.in_progress.contains(&location) {
+            // The schema contains itself through an array, a map or a
+            // wrapper before it got a named type: give it a newtype now, so
+            // the recursion goes through a name instead of unrolling.
+            let id = self.reserve(hint, &target, location.clone());
+            self.recurring.insert(location, id);
+            return TypeRef::Named(id);
+        }
         self.depth += 1;
-        let ty = self.lower_target(target, location, hint);
+        self.in_progress.insert(location.clone());
+        let ty = self.lower_target(target.clone(), location.clone(), hint);
+        self.in_progress.remove(&location);
+        self.nullable.remove(&location);
         self.depth -= 1;
-        ty
+        let Some(id) = self.recurring.remove(&location) else {
+            return ty;
+        };
+        if by_value_id(&ty) == Some(id) {
+            // Nothing but itself: `allOf: [self]` or `oneOf: [self]`.
+            self.warn(
+                &target,
+                "schema is defined only by itself; typed as serde_json::Value".to_owned(),
+            );
+            self.space.entries[id.0].details = TypeDetails::Alias(TypeRef::Json);
+        } else {
+            self.space.entries[id.0].details = TypeDetails::Newtype(ty);
+        }
+        TypeRef::Named(id)
     }
 
     fn lower_target(
@@ -185,9 +252,12 @@ impl<'d> Lowering<'d> {
             return TypeRef::Json;
         };
         let name_hint = type_name_hint(self.document, &schema, hint);
-        let nullable_type = types(schema.node).contains(&"null");
+        let nullable_type = self.is_nullable(&schema);
+        if nullable_type {
+            self.nullable.insert(location.clone());
+        }
         let wrap = |ty: TypeRef| {
-            if nullable_type && ty != TypeRef::Unit {
+            if nullable_type && ty != TypeRef::Unit && !matches!(ty, TypeRef::Option(_)) {
                 TypeRef::Option(Box::new(ty))
             } else {
                 ty
@@ -198,6 +268,10 @@ impl<'d> Lowering<'d> {
             return wrap(self.lower_enum(&schema, location, &name_hint, values));
         }
         if let Some(value) = map.get("const") {
+            if !exactly_representable(value) {
+                self.warn(&schema, format!("`const` value {} cannot be represented exactly in JSON numbers of 64 bits; typed as serde_json::Value", value.span.start.line));
+                return TypeRef::Json;
+            }
             let id = self.reserve(&name_hint, &schema, location);
             self.space.entries[id.0].details = TypeDetails::Const(value.to_json());
             return wrap(TypeRef::Named(id));
@@ -229,7 +303,13 @@ impl<'d> Lowering<'d> {
             ["object"] => self.lower_object(&schema, location, &name_hint),
             ["array"] => self.lower_array(&schema, &name_hint),
             ["string"] => string_type(schema.node),
-            ["integer"] => integer_type(schema.node),
+            ["integer"] => match integer_type(schema.node) {
+                Some(ty) => ty,
+                None => {
+                    self.warn(&schema, "the integer range does not fit a 128-bit Rust integer; typed as serde_json::Value".to_owned());
+                    TypeRef::Json
+                }
+            },
             ["number"] => TypeRef::Float,
             ["boolean"] => TypeRef::Bool,
             // Several types without `oneOf`: any JSON value of those types.
@@ -244,7 +324,10 @@ impl<'d> Lowering<'d> {
     /// Reserves a named type for `location` before its children are
     /// lowered, so references back to it resolve.
     fn reserve(&mut self, hint: &str, schema: &Schema<'d>, location: SchemaLocation) -> TypeId {
-        let name = self.type_names.claim(&pascal_case(hint, "Schema"));
+        let name = match self.component_names.remove(&location) {
+            Some(name) => name,
+            None => self.type_names.claim(&pascal_case(hint, "Schema")),
+        };
         let mut docs = docs(schema.node);
         if !docs.is_empty() {
             docs.push(String::new());
@@ -256,8 +339,43 @@ impl<'d> Lowering<'d> {
             location.clone(),
             TypeDetails::Alias(TypeRef::Json),
         );
-        self.by_location.insert(location, TypeRef::Named(id));
+        let ty = if self.nullable.remove(&location) {
+            TypeRef::Option(Box::new(TypeRef::Named(id)))
+        } else {
+            TypeRef::Named(id)
+        };
+        self.by_location.insert(location, ty);
         id
+    }
+
+    /// Whether a schema admits `null`: `type` lists `null`, `nullable: true`
+    /// (OpenAPI's spelling, common in AsyncAPI documents), `enum` contains
+    /// `null`, or a `oneOf` / `anyOf` alternative is the `null` type.
+    fn is_nullable(&self, schema: &Schema<'d>) -> bool {
+        let node = schema.node;
+        if types(node).contains(&"null")
+            || node.get("nullable").and_then(Node::as_bool) == Some(true)
+        {
+            return true;
+        }
+        if let Some(values) = node.get("enum").and_then(Node::as_sequence) {
+            return values.iter().any(Node::is_null);
+        }
+        ["oneOf", "anyOf"].iter().any(|keyword| {
+            node.get(keyword)
+                .and_then(Node::as_sequence)
+                .is_some_and(|members| {
+                    members.iter().any(|member| {
+                        let pointer = JsonPointer::root();
+                        let resolved = self
+                            .document
+                            .follow(member.span.file, &pointer, member)
+                            .ok();
+                        let member = resolved.map_or(member, |t| t.node);
+                        types(member) == ["null"]
+                    })
+                })
+        })
     }
 
     fn lower_enum(
@@ -270,24 +388,26 @@ impl<'d> Lowering<'d> {
         let id = self.reserve(hint, schema, location);
         let all_strings = values.iter().all(|v| v.as_str().is_some() || v.is_null());
         let mut scope = NameScope::default();
-        let mut seen = Vec::new();
+        let mut seen = HashSet::new();
         let mut variants = Vec::new();
         for value in values {
+            if !exactly_representable(value) {
+                let shown = value.as_number().map_or("?", |n| n.as_str()).to_owned();
+                self.warn(schema, format!("enum value {shown} cannot be represented exactly in 64-bit JSON numbers and is left out of the Rust enum"));
+                continue;
+            }
             let json = value.to_json();
-            if value.is_null() || seen.contains(&json) {
+            if value.is_null() || !seen.insert(json.to_string()) {
                 // `null` in an enum makes the type nullable rather than a
                 // variant; a repeated value adds nothing.
                 continue;
             }
-            seen.push(json.clone());
             let base = match &json {
                 serde_json::Value::String(s) => match pascal_case(s, "") {
                     name if name.is_empty() => symbol_name(s),
                     name => name,
                 },
-                serde_json::Value::Number(n) => {
-                    pascal_case(&format!("V{n}").replace(['-', '.'], "_"), "Number")
-                }
+                serde_json::Value::Number(n) => number_variant_name(&n.to_string()),
                 serde_json::Value::Bool(b) => pascal_case(&b.to_string(), "Bool"),
                 _ => "Value".to_owned(),
             };
@@ -296,17 +416,12 @@ impl<'d> Lowering<'d> {
                 value: json,
             });
         }
-        let has_null = values.iter().any(Node::is_null);
         self.space.entries[id.0].details = if all_strings {
             TypeDetails::StringEnum(variants)
         } else {
             TypeDetails::ValueEnum(variants)
         };
-        if has_null {
-            TypeRef::Option(Box::new(TypeRef::Named(id)))
-        } else {
-            TypeRef::Named(id)
-        }
+        TypeRef::Named(id)
     }
 
     fn lower_array(&mut self, schema: &Schema<'d>, hint: &str) -> TypeRef {
@@ -460,7 +575,7 @@ impl<'d> Lowering<'d> {
                     let node_type = types(part.node);
                     match node_type.first().copied() {
                         Some("string") => string_type(part.node),
-                        Some("integer") => integer_type(part.node),
+                        Some("integer") => integer_type(part.node).unwrap_or(TypeRef::Json),
                         Some("number") => TypeRef::Float,
                         Some("boolean") => TypeRef::Bool,
                         _ => TypeRef::Json,
@@ -529,6 +644,20 @@ impl<'d> Lowering<'d> {
             }
             let name = variant_name(resolved.as_ref().map(|t| &t.pointer), node, i);
             let target = resolved.map(|t| (t.file, t.pointer));
+            if target.as_ref() == Some(&location) {
+                // An alternative that is the schema itself adds no value and
+                // would make decoding recurse forever.
+                self.warn(
+                    &member,
+                    "a `oneOf` / `anyOf` alternative refers to the schema itself; it is left out"
+                        .to_owned(),
+                );
+                continue;
+            }
+            if target.is_some() && members.iter().any(|(_, _, _, t)| *t == target) {
+                // The same schema twice could never be told apart.
+                continue;
+            }
             members.push((name, member, node, target));
         }
         let wrap = |ty: TypeRef| {
@@ -806,14 +935,17 @@ fn string_type(node: &Node) -> TypeRef {
 
 /// Picks the integer type for a schema: the `format` (`int32`, `uint64`,
 /// ...) when present; otherwise the narrowest type that contains both
-/// `minimum` and `maximum` when both are given; otherwise `i64`, or `u64` /
-/// `i128` when a single bound does not fit `i64`. Bounds are compared as
-/// exact integers, never through `f64`.
-fn integer_type(node: &Node) -> TypeRef {
-    let signed = |bits| TypeRef::Integer { signed: true, bits };
-    let unsigned = |bits| TypeRef::Integer {
-        signed: false,
-        bits,
+/// `minimum` and `maximum` when both are given; otherwise `i64`, or `u128`
+/// / `i128` when a single bound does not fit `i64`. Bounds are compared as
+/// exact integers, never through `f64`. `None` means no Rust integer type
+/// holds the range.
+fn integer_type(node: &Node) -> Option<TypeRef> {
+    let signed = |bits| Some(TypeRef::Integer { signed: true, bits });
+    let unsigned = |bits| {
+        Some(TypeRef::Integer {
+            signed: false,
+            bits,
+        })
     };
     match node.get("format").and_then(Node::as_str) {
         Some("int8") => return signed(8),
@@ -826,53 +958,87 @@ fn integer_type(node: &Node) -> TypeRef {
         Some("uint64") => return unsigned(64),
         _ => {}
     }
-    let bound = |key: &str| {
-        node.get(key)
-            .and_then(Node::as_number)
-            .and_then(integer_bound)
-    };
-    match (bound("minimum"), bound("maximum")) {
+    let bound = |key: &str| node.get(key).and_then(Node::as_number).map(integer_bound);
+    let (minimum, maximum) = (bound("minimum").flatten(), bound("maximum").flatten());
+    if matches!(bound("minimum"), Some(None)) || matches!(bound("maximum"), Some(None)) {
+        return None;
+    }
+    match (minimum, maximum) {
         (Some(min), Some(max)) => narrowest(min, max),
-        (Some(min), None) if min < i128::from(i64::MIN) => signed(128),
-        (None, Some(max)) if max > i128::from(i64::MAX) => signed(128),
+        (Some(Bound::Huge(_)), None) => unsigned(128),
+        (Some(Bound::Exact(min)), None) if min > i128::from(i64::MAX) => unsigned(128),
+        (Some(Bound::Exact(min)), None) if min < i128::from(i64::MIN) => signed(128),
+        (None, Some(Bound::Exact(max))) if max > i128::from(i64::MAX) => signed(128),
+        (None, Some(Bound::Huge(_))) => None,
         _ => signed(64),
     }
 }
 
-/// Reads a bound as an exact integer, or `None` for a fractional or huge bound.
-fn integer_bound(number: &crate::tree::Number) -> Option<i128> {
-    if number.is_integer() {
-        return number.as_str().parse().ok();
-    }
-    let value = number.as_f64();
-    (value.is_finite() && value.fract() == 0.0 && value.abs() < 1e38).then_some(value as i128)
+/// An integer bound: exact in `i128`, or a positive value up to `u128::MAX`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    Exact(i128),
+    Huge(u128),
 }
 
-fn narrowest(min: i128, max: i128) -> TypeRef {
+/// Reads a bound as an exact integer, or `None` for a bound that no
+/// 128-bit type holds.
+fn integer_bound(number: &crate::tree::Number) -> Option<Bound> {
+    let text = number.as_str();
+    if number.is_integer() {
+        if let Ok(exact) = text.parse::<i128>() {
+            return Some(Bound::Exact(exact));
+        }
+        return text.parse::<u128>().ok().map(Bound::Huge);
+    }
+    // Only integers satisfy an integer schema, so a fractional bound acts
+    // as its floor: no integer lies between the two.
+    let value = number.as_f64().floor();
+    let in_range = value.is_finite() && value.abs() < 1e38;
+    in_range.then_some(Bound::Exact(value as i128))
+}
+
+fn narrowest(min: Bound, max: Bound) -> Option<TypeRef> {
+    let (min, max) = match (min, max) {
+        (Bound::Exact(min), Bound::Exact(max)) => (min, max),
+        (Bound::Exact(min), Bound::Huge(_)) if min >= 0 => {
+            return Some(TypeRef::Integer {
+                signed: false,
+                bits: 128,
+            })
+        }
+        (Bound::Huge(_), Bound::Huge(_)) => {
+            return Some(TypeRef::Integer {
+                signed: false,
+                bits: 128,
+            })
+        }
+        _ => return None,
+    };
     if min >= 0 {
         for bits in [8u8, 16, 32, 64] {
             if max < 1i128 << bits {
-                return TypeRef::Integer {
+                return Some(TypeRef::Integer {
                     signed: false,
                     bits,
-                };
+                });
             }
         }
-        return TypeRef::Integer {
+        return Some(TypeRef::Integer {
             signed: false,
             bits: 128,
-        };
+        });
     }
     for bits in [8u8, 16, 32, 64] {
         let limit = 1i128 << (bits - 1);
         if min >= -limit && max < limit {
-            return TypeRef::Integer { signed: true, bits };
+            return Some(TypeRef::Integer { signed: true, bits });
         }
     }
-    TypeRef::Integer {
+    Some(TypeRef::Integer {
         signed: true,
         bits: 128,
-    }
+    })
 }
 
 /// Doc comment lines from `description` and `examples`.
@@ -925,7 +1091,11 @@ fn constraints(node: &Node) -> Vec<String> {
         .iter()
         .filter_map(|keyword| {
             let value = node.get(keyword)?;
-            Some(format!("`{keyword}` {}", value.to_json()))
+            let text = match value.as_number() {
+                Some(number) => number.as_str().to_owned(),
+                None => value.to_json().to_string(),
+            };
+            Some(format!("`{keyword}` {text}"))
         })
         .collect()
 }
@@ -984,4 +1154,47 @@ fn symbol_name(value: &str) -> String {
     } else {
         name
     }
+}
+
+/// The named type `ty` is, directly or inside `Option`.
+fn by_value_id(ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) => Some(*id),
+        TypeRef::Option(inner) => by_value_id(inner),
+        _ => None,
+    }
+}
+
+/// Whether `value` converts to `serde_json::Value` without change: numbers
+/// beyond `f64` (`1e400`) and integers beyond 64 bits lose their value.
+fn exactly_representable(value: &Node) -> bool {
+    match &value.value {
+        Value::Number(number) if number.is_integer() => {
+            number.as_i64().is_some() || number.as_u64().is_some()
+        }
+        Value::Number(number) => number.as_f64().is_finite(),
+        Value::Sequence(items) => items.iter().all(exactly_representable),
+        Value::Mapping(mapping) => mapping.iter().all(|(_, v)| exactly_representable(v)),
+        _ => true,
+    }
+}
+
+/// Names a numeric enum value: `V15`, `V1_5`, `Minus1_5`, keeping the
+/// decimal point as `_` so `1.5` and `15` stay apart. An underscore between
+/// digits is allowed in UpperCamelCase names.
+fn number_variant_name(text: &str) -> String {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("Minus", rest),
+        None => ("V", text),
+    };
+    let body: String = digits
+        .chars()
+        .map(|c| match c {
+            '.' => '_',
+            '+' => 'P',
+            c if c.is_ascii_alphanumeric() => c.to_ascii_uppercase(),
+            _ => '_',
+        })
+        .collect();
+    format!("{sign}{body}")
 }

@@ -114,10 +114,14 @@ pub fn escape_keyword(ident: String) -> String {
 
 /// Hands out names that are unique within one scope (the fields of a
 /// struct, the variants of an enum, the types of a module), adding `2`,
-/// `3`, ... to later names that collide after sanitising.
+/// `3`, ... to later names that collide after sanitising: `Order2` for
+/// UpperCamelCase names and `user_id_2` for snake_case ones.
 #[derive(Debug, Default)]
 pub struct NameScope {
     taken: HashSet<String>,
+    /// The next suffix to try for each base name, so that many collisions
+    /// on one name cost linear, not quadratic, time.
+    next_suffix: std::collections::HashMap<String, usize>,
 }
 
 impl NameScope {
@@ -125,26 +129,32 @@ impl NameScope {
     pub fn with_reserved(reserved: &[&str]) -> NameScope {
         NameScope {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            next_suffix: std::collections::HashMap::new(),
         }
     }
 
-    /// Returns `candidate` or, if it is taken, the first free
-    /// `candidate2`, `candidate3`, ... (`candidate_2` for snake_case).
+    /// Returns `candidate` or, if it is taken, the first free name with a
+    /// numeric suffix.
     pub fn claim(&mut self, candidate: &str) -> String {
-        let bare = candidate.trim_start_matches("r#");
-        let separator = if bare.contains('_') || bare.chars().all(|c| !c.is_ascii_uppercase()) {
-            "_"
-        } else {
-            ""
-        };
-        let mut name = candidate.to_owned();
-        let mut n = 2;
-        while !self.taken.insert(name.trim_start_matches("r#").to_owned()) {
-            let base = bare.trim_end_matches('_');
-            name = escape_keyword(format!("{base}{separator}{n}"));
-            n += 1;
+        if self
+            .taken
+            .insert(candidate.trim_start_matches("r#").to_owned())
+        {
+            return candidate.to_owned();
         }
-        name
+        let bare = candidate.trim_start_matches("r#");
+        let base = bare.trim_end_matches('_');
+        let camel = base.starts_with(|c: char| c.is_ascii_uppercase());
+        let separator = if camel { "" } else { "_" };
+        let mut n = self.next_suffix.get(base).copied().unwrap_or(2);
+        loop {
+            let name = escape_keyword(format!("{base}{separator}{n}"));
+            n += 1;
+            if self.taken.insert(name.trim_start_matches("r#").to_owned()) {
+                self.next_suffix.insert(base.to_owned(), n);
+                return name;
+            }
+        }
     }
 }
 
@@ -189,5 +199,7 @@ mod tests {
         let mut types = NameScope::default();
         assert_eq!(types.claim("Order"), "Order");
         assert_eq!(types.claim("Order"), "Order2");
+        assert_eq!(types.claim("Self_"), "Self_");
+        assert_eq!(types.claim("Self_"), "Self2");
     }
 }

@@ -95,6 +95,10 @@ pub enum TypeDetails {
     OneOf(OneOfDetails),
     /// A named alias of another type expression.
     Alias(TypeRef),
+    /// A tuple struct around another type expression, for a schema that
+    /// contains itself (an array of itself, say), where an alias would be
+    /// a recursive type alias.
+    Newtype(TypeRef),
 }
 
 /// A struct type.
