@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{self, Limits};
-use crate::pointer::{escape_token, JsonPointer};
+use crate::pointer::{array_index, escape_token, JsonPointer};
 use crate::reference::Reference;
 use crate::source::{FileId, SourceMap, Span};
 use crate::tree::{Mapping, Node, Value};
@@ -135,7 +135,8 @@ pub struct Document {
     options: LoadOptions,
 }
 
-/// Most `$ref`s followed in a row before a chain counts as a cycle.
+/// Maximum number of `$ref`s followed in a row. A longer chain that
+/// revisits no reference is reported as [`Code::LimitExceeded`].
 const MAX_REF_HOPS: usize = 64;
 
 /// Most `$ref`s one resolution may pass through in all. Pointers that pass
@@ -281,13 +282,20 @@ impl Document {
             pointer: pointer.clone(),
             node,
         };
+        let mut seen = HashSet::new();
         for _ in 0..MAX_REF_HOPS {
             let Some(reference) = target.node.ref_target() else {
                 return Ok(target);
             };
+            if !seen.insert((target.file, target.pointer.clone())) {
+                return Err(cycle_error(node.ref_target().unwrap_or_default()));
+            }
             target = self.resolve(target.file, reference)?;
         }
-        Err(cycle_error(node.ref_target().unwrap_or_default()))
+        match target.node.ref_target() {
+            None => Ok(target),
+            Some(_) => Err(chain_error(node.ref_target().unwrap_or_default())),
+        }
     }
 
     fn resolve_hops(
@@ -389,10 +397,15 @@ impl Document {
                         (found, joined)
                     }
                 },
-                Value::Sequence(items) => (
-                    token.parse::<usize>().ok().and_then(|i| items.get(i)),
-                    token.clone(),
-                ),
+                Value::Sequence(items) => match array_index(token) {
+                    Ok(i) => (items.get(i), token.clone()),
+                    Err(why) => {
+                        return Err(RefError::new(
+                            Code::RefUnresolved,
+                            format!("$ref {reference:?} does not resolve: {why}"),
+                        ))
+                    }
+                },
                 _ => (None, token.clone()),
             };
             let Some(next) = next else {
@@ -636,8 +649,8 @@ impl Document {
                         let mut holder = at.clone();
                         holder.pop();
                         let next = (target.file, target.pointer.clone());
-                        if self.is_in_ref_cycle(file, &holder, target) {
-                            let error = cycle_error(&reference);
+                        if let Some(error) = self.ref_chain_error(file, &holder, target, &reference)
+                        {
                             diagnostics.push(error.into_diagnostic(at.to_string(), span));
                         }
                         queue.push(next);
@@ -649,32 +662,39 @@ impl Document {
         shorten_repeated_help(diagnostics, repeats);
     }
 
-    /// Whether the `$ref` held by the mapping at `holder` in `file`, whose
-    /// target is `first`, is one of a chain of references that only point
-    /// at each other, or starts a chain longer than [`MAX_REF_HOPS`].
+    /// Returns a [`Code::RefCycle`] error when the `$ref` `reference`, held
+    /// by the mapping at `holder` in `file` and whose target is `first`, is
+    /// one of a chain of references that only point at each other, and a
+    /// [`Code::LimitExceeded`] error when it starts a chain of more than
+    /// [`MAX_REF_HOPS`] references.
     ///
-    /// A `$ref` that merely leads into such a chain is not: the chain is
+    /// A `$ref` that merely leads into a cycle gets no error: the cycle is
     /// reported at its own members, once each. A chain that fails to
     /// resolve is reported where it fails.
-    fn is_in_ref_cycle(&self, file: FileId, holder: &JsonPointer, first: Target<'_>) -> bool {
+    fn ref_chain_error(
+        &self,
+        file: FileId,
+        holder: &JsonPointer,
+        first: Target<'_>,
+        reference: &str,
+    ) -> Option<RefError> {
         let mut seen = HashSet::new();
         let mut target = first;
-        for _ in 0..MAX_REF_HOPS {
+        // `target` is where `hops` references in a row lead.
+        for hops in 1..=MAX_REF_HOPS {
             if target.file == file && target.pointer == *holder {
-                return true;
+                return Some(cycle_error(reference));
             }
             if !seen.insert((target.file, target.pointer.clone())) {
-                return false;
+                return None;
             }
-            let Some(reference) = target.node.ref_target() else {
-                return false;
-            };
-            match self.resolve(target.file, reference) {
-                Ok(next) => target = next,
-                Err(_) => return false,
+            let next = target.node.ref_target()?;
+            if hops == MAX_REF_HOPS {
+                return Some(chain_error(reference));
             }
+            target = self.resolve(target.file, next).ok()?;
         }
-        true
+        None
     }
 
     /// Makes sure the file a reference names is loaded.
@@ -854,6 +874,16 @@ pub fn is_json_schema_format(format: &str) -> bool {
     format.starts_with("application/vnd.aai.asyncapi")
         || format.starts_with("application/schema+json")
         || format.starts_with("application/schema+yaml")
+}
+
+fn chain_error(reference: &str) -> RefError {
+    RefError::new(
+        Code::LimitExceeded,
+        format!(
+            "$ref {reference:?} starts a chain of more than the limit of {MAX_REF_HOPS} references in a row"
+        ),
+    )
+    .help("point the reference, or one early in the chain, directly at the object the chain ends at")
 }
 
 fn cycle_error(reference: &str) -> RefError {

@@ -101,6 +101,30 @@ fn unescape(raw: &str, whole: &str) -> Result<String, PointerError> {
     Ok(out)
 }
 
+/// Reads a reference token as an array index. RFC 6901 allows only `0`
+/// or digits without a leading zero, so `01`, `+1` and `-` (the element
+/// after the last) name no element. The error says why the token is not
+/// an index.
+pub fn array_index(token: &str) -> Result<usize, String> {
+    let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+    if !digits {
+        return Err(format!(
+            "{:?} is not an array index: an index is written in decimal digits only",
+            escape_token(token)
+        ));
+    }
+    if token.len() > 1 && token.starts_with('0') {
+        let trimmed = token.trim_start_matches('0');
+        let index = if trimmed.is_empty() { "0" } else { trimmed };
+        return Err(format!(
+            "{token:?} is not an array index: an index has no leading zeros (write {index:?})"
+        ));
+    }
+    token
+        .parse()
+        .map_err(|_| format!("array index {token} is too large"))
+}
+
 /// Escapes one reference token: `~` becomes `~0` and `/` becomes `~1`.
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -139,6 +163,19 @@ mod tests {
     #[test]
     fn rejects_missing_slash() {
         assert!(JsonPointer::parse("components").is_err());
+    }
+
+    #[test]
+    fn array_index_follows_rfc_6901() {
+        assert_eq!(array_index("0"), Ok(0));
+        assert_eq!(array_index("12"), Ok(12));
+        for token in ["01", "00", "+1", "-1", "-", "", "1a", " 1"] {
+            assert!(array_index(token).is_err(), "{token:?}");
+        }
+        let error = array_index("01").expect_err("leading zero");
+        assert!(error.contains("write \"1\""), "{error}");
+        let error = array_index("00").expect_err("leading zero");
+        assert!(error.contains("write \"0\""), "{error}");
     }
 
     #[test]
