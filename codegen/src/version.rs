@@ -98,6 +98,8 @@ impl SpecVersion {
                 format!("AsyncAPI 1.x is not supported; convert the document to 2.6 or 3.0 (the AsyncAPI converter does this); {supported}")
             } else if let Some(full) = with_patch(&text) {
                 format!("write the full version, such as \"{full}\"; {supported}")
+            } else if let Some(fixed) = without_leading_zeros(&text) {
+                format!("write \"{fixed}\": version parts have no leading zeros; {supported}")
             } else {
                 supported.to_owned()
             };
@@ -112,7 +114,12 @@ impl SpecVersion {
 }
 
 fn parse(text: &str) -> Option<SpecVersion> {
-    let core = text.split_once('-').map_or(text, |(core, _)| core);
+    let core = match text.split_once('-') {
+        // A pre-release suffix such as `-rc1` must not be empty.
+        Some((_, "")) => return None,
+        Some((core, _)) => core,
+        None => text,
+    };
     let mut parts = core.split('.');
     let major: u8 = number(parts.next()?)?;
     let minor: u8 = number(parts.next()?)?;
@@ -134,8 +141,31 @@ fn with_patch(text: &str) -> Option<String> {
     parse(&full).map(|_| full)
 }
 
+/// The version `text` with leading zeros removed from its parts, such as
+/// "3.0.0" for "03.00.0", when that is a supported version.
+fn without_leading_zeros(text: &str) -> Option<String> {
+    let (core, suffix) = match text.split_once('-') {
+        Some((core, suffix)) => (core, format!("-{suffix}")),
+        None => (text, String::new()),
+    };
+    let parts: Vec<&str> = core
+        .split('.')
+        .map(|part| match part.trim_start_matches('0') {
+            "" => "0",
+            trimmed => trimmed,
+        })
+        .collect();
+    let fixed = format!("{}{suffix}", parts.join("."));
+    parse(&fixed).map(|_| fixed)
+}
+
+/// Reads one version part. Semantic Versioning forbids leading zeros, so
+/// `00` and `03` are rejected rather than read as 0 and 3.
 fn number(text: &str) -> Option<u8> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if text.len() > 1 && text.starts_with('0') {
         return None;
     }
     text.parse().ok()
@@ -204,9 +234,25 @@ mod tests {
     }
 
     #[test]
+    fn leading_zero_version_gets_fixed_version_help() {
+        let root = crate::load::parse(
+            "asyncapi: '03.00.0'\n",
+            crate::source::FileId(0),
+            &crate::load::Limits::default(),
+        )
+        .root
+        .expect("parses");
+        let error = SpecVersion::read(&root).expect_err("leading zeros");
+        assert_eq!(error.code, Code::VersionUnsupported);
+        let help = error.help.unwrap_or_default();
+        assert!(help.contains("write \"3.0.0\""), "{help}");
+    }
+
+    #[test]
     fn rejects_other_versions() {
         for text in [
             "1.2.0", "2.7.0", "3.2.0", "4.0.0", "2.0", "latest", "", "2.0.0.0", "02.x.0",
+            "3.00.0", "03.0.0", "3.0.00", "2.6.01", "+3.0.0", "3.0.0-",
         ] {
             assert_eq!(parse(text), None, "{text:?}");
         }
