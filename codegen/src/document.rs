@@ -7,12 +7,13 @@
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{self, Limits};
 use crate::pointer::{array_index, escape_token, JsonPointer};
-use crate::reference::Reference;
+use crate::reference::{strip_mirror_prefix, Reference};
 use crate::source::{FileId, SourceMap, Span};
 use crate::tree::{Mapping, Node, Value};
 use crate::validate::suggest;
@@ -423,9 +424,9 @@ impl Document {
             .remote_mirrors
             .iter()
             .find_map(|(prefix, dir)| {
-                let rest = url.strip_prefix(prefix.as_str())?;
+                let rest = strip_mirror_prefix(url, prefix)?;
                 let dir = absolute_normalized(dir);
-                let path = normalize(&dir.join(rest.trim_start_matches('/')));
+                let path = normalize(&dir.join(rest));
                 // `..` in the URL must not lead out of the mirror folder.
                 path.starts_with(&dir).then_some(path)
             })
@@ -474,7 +475,45 @@ impl Document {
             error.repeat = Some(Repeat::OutsideRoot(absolute));
             return Err(error);
         }
+        self.check_real_path(&absolute, reference)?;
         Ok(absolute)
+    }
+
+    /// Fails when the real path of `absolute` (a target that passed the
+    /// lexical root-folder check), after following symbolic links, lies
+    /// outside both the root folder and every mirror folder.
+    ///
+    /// A path that does not exist passes, because reading it fails anyway.
+    // NOTE: the link is checked here and read later, so a link that is
+    // changed in between by another process is not caught.
+    fn check_real_path(&self, absolute: &Path, reference: &str) -> Result<(), RefError> {
+        if self.options.allow_outside_root {
+            return Ok(());
+        }
+        let Ok(real) = fs::canonicalize(absolute) else {
+            return Ok(());
+        };
+        let contains = |dir: &Path| fs::canonicalize(dir).is_ok_and(|dir| real.starts_with(dir));
+        let in_mirror = self
+            .options
+            .remote_mirrors
+            .iter()
+            .any(|(_, dir)| contains(&absolute_normalized(dir)));
+        if contains(&self.root_dir) || in_mirror {
+            return Ok(());
+        }
+        let mut error = RefError::new(
+            Code::RefOutsideRoot,
+            format!(
+                "$ref {reference:?} leads to {}, which resolves through a symbolic link to {}, outside the root folder {}",
+                absolute.display(),
+                real.display(),
+                self.root_dir.display()
+            ),
+        )
+        .help("copy the file into the root folder instead of linking to it, or pass `--allow-outside-root` (library: `LoadOptions::allow_outside_root`) if the document and the link target are trusted");
+        error.repeat = Some(Repeat::OutsideRoot(real));
+        Err(error)
     }
 
     /// Returns an error when `LoadOptions::root_dir` is set to a folder
@@ -509,6 +548,10 @@ impl Document {
     }
 
     /// Reads and parses one file, once; later calls return the same id.
+    ///
+    /// A file is known by its real path as well, so one file reached
+    /// through two paths (a symbolic link and its target) is read once.
+    /// Anything but a regular file is rejected before it is opened.
     fn read_file(
         &mut self,
         absolute: &Path,
@@ -518,27 +561,24 @@ impl Document {
         if let Some(id) = self.by_path.get(absolute) {
             return *id;
         }
-        let io = |message: String| Failure {
-            code: Code::Io,
-            message,
-            exists: true,
-        };
+        let real = fs::canonicalize(absolute).ok();
+        if let Some(id) = real.as_ref().and_then(|real| self.by_path.get(real)).copied() {
+            self.by_path.insert(absolute.to_path_buf(), id);
+            return id;
+        }
         let text = match fs::metadata(absolute) {
+            Ok(meta) if !meta.is_file() => Err(not_regular_failure(&shown, &meta)),
             Ok(meta) => match size_failure(&shown, meta.len(), &self.options.limits) {
                 Some(failure) => Err(failure),
-                None => fs::read(absolute)
-                    .map_err(|e| io(format!("cannot read {}: {e}", shown.display())))
-                    .and_then(|bytes| {
-                        String::from_utf8(bytes)
-                            .map_err(|_| io(format!("{} is not UTF-8 text", shown.display())))
-                    }),
+                None => read_bounded(absolute, &shown, self.options.limits.max_file_bytes),
             },
             Err(e) => Err(Failure {
+                code: Code::Io,
+                message: not_found_message(absolute, &shown, &e),
                 exists: false,
-                ..io(not_found_message(absolute, &shown, &e))
             }),
         };
-        match text {
+        let id = match text {
             Ok(text) => self.add_text(absolute.to_path_buf(), shown, text, diagnostics),
             Err(failure) => {
                 let id = self.sources.add(shown, String::new());
@@ -547,7 +587,11 @@ impl Document {
                 self.absolute.push(absolute.to_path_buf());
                 id
             }
+        };
+        if let Some(real) = real {
+            self.by_path.entry(real).or_insert(id);
         }
+        id
     }
 
     fn add_text(
@@ -725,6 +769,7 @@ impl Document {
                 let path = self
                     .mirror_path(&url)
                     .ok_or_else(|| remote_error(reference))?;
+                self.check_real_path(&path, reference)?;
                 (path.clone(), path)
             }
         };
@@ -1040,6 +1085,58 @@ fn size_failure(shown: &Path, bytes: u64, limits: &Limits) -> Option<Failure> {
         ),
         exists: true,
     })
+}
+
+/// The failure for a path that exists but is not a regular file: a
+/// folder, a device such as `/dev/zero`, a FIFO or a socket, which could
+/// block or never end when read.
+fn not_regular_failure(shown: &Path, meta: &fs::Metadata) -> Failure {
+    let kind = if meta.is_dir() {
+        "a folder"
+    } else {
+        "a device, FIFO or socket"
+    };
+    Failure {
+        code: Code::Io,
+        message: format!(
+            "{} is {kind}, not a regular file; a document and its $refs must name files",
+            shown.display()
+        ),
+        exists: true,
+    }
+}
+
+/// Reads at most `limit` bytes of the file at `path` as UTF-8 text. The
+/// read is bounded whatever the file's metadata said, because a file can
+/// grow after it was checked.
+fn read_bounded(path: &Path, shown: &Path, limit: u64) -> Result<String, Failure> {
+    let io = |message: String| Failure {
+        code: Code::Io,
+        message,
+        exists: true,
+    };
+    let cannot_read = |e: std::io::Error| io(format!("cannot read {}: {e}", shown.display()));
+    let file = fs::File::open(path).map_err(cannot_read)?;
+    // The path may have been replaced since the metadata check.
+    let meta = file.metadata().map_err(cannot_read)?;
+    if !meta.is_file() {
+        return Err(not_regular_failure(shown, &meta));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(Failure {
+            code: Code::LimitExceeded,
+            message: format!(
+                "{} is over the limit of {limit} bytes (`max_file_bytes`); raise it with `--max-file-bytes` if the file is trusted",
+                shown.display()
+            ),
+            exists: true,
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| io(format!("{} is not UTF-8 text", shown.display())))
 }
 
 fn not_found_message(absolute: &Path, shown: &Path, error: &std::io::Error) -> String {

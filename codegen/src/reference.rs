@@ -74,6 +74,39 @@ impl Reference {
     }
 }
 
+/// Returns the part of `url` after the mirror prefix `prefix`,
+/// percent-decoded like a local path, or `None` when `prefix` does not
+/// cover `url`.
+///
+/// The scheme and host are compared without regard to case and must match
+/// exactly, so `https://example.com` covers neither
+/// `https://example.com.evil.com/` nor `https://example.com@evil.com/`. The
+/// prefix's path must end at a `/` of the URL's path: `/schemas` covers
+/// `/schemas/a.yaml` but not `/schemas-old/a.yaml`.
+pub fn strip_mirror_prefix(url: &str, prefix: &str) -> Option<String> {
+    let (url_origin, url_path) = split_origin(url)?;
+    let (prefix_origin, prefix_path) = split_origin(prefix)?;
+    if !url_origin.eq_ignore_ascii_case(prefix_origin) {
+        return None;
+    }
+    let rest = url_path.strip_prefix(prefix_path)?;
+    let at_boundary = prefix_path.ends_with('/') || rest.is_empty() || rest.starts_with('/');
+    if !at_boundary {
+        return None;
+    }
+    decode(rest.trim_start_matches('/')).ok()
+}
+
+/// Splits an absolute URL into its scheme and authority (`https://host`)
+/// and the rest (the path, empty or starting with `/`).
+fn split_origin(url: &str) -> Option<(&str, &str)> {
+    let scheme_end = url.find("://")? + "://".len();
+    let path_start = url[scheme_end..]
+        .find('/')
+        .map_or(url.len(), |i| scheme_end + i);
+    Some(url.split_at(path_start))
+}
+
 fn decode(text: &str) -> Result<String, ReferenceError> {
     percent_decode_str(text)
         .decode_utf8()
@@ -119,6 +152,40 @@ mod tests {
                 pointer: pointer("/a b")
             })
         );
+    }
+
+    #[test]
+    fn mirror_prefix_matches_at_url_boundaries() {
+        let prefix = "https://example.com";
+        let cases = [
+            ("https://example.com/a.yaml", Some("a.yaml")),
+            ("HTTPS://Example.COM/a.yaml", Some("a.yaml")),
+            ("https://example.com", Some("")),
+            ("https://example.com/my%20dir/a.yaml", Some("my dir/a.yaml")),
+            ("https://example.com.evil.com/a.yaml", None),
+            ("https://example.com@evil.com/a.yaml", None),
+            ("https://example.com:8443/a.yaml", None),
+            ("http://example.com/a.yaml", None),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(
+                strip_mirror_prefix(url, prefix).as_deref(),
+                expected,
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn mirror_prefix_path_ends_at_slash() {
+        let bare = "https://example.com/schemas";
+        let slash = "https://example.com/schemas/";
+        let url = "https://example.com/schemas/a.yaml";
+        assert_eq!(strip_mirror_prefix(url, bare).as_deref(), Some("a.yaml"));
+        assert_eq!(strip_mirror_prefix(url, slash).as_deref(), Some("a.yaml"));
+        let sibling = "https://example.com/schemas-old/a.yaml";
+        assert_eq!(strip_mirror_prefix(sibling, bare), None);
+        assert_eq!(strip_mirror_prefix(sibling, slash), None);
     }
 
     #[test]
