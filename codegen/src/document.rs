@@ -562,7 +562,11 @@ impl Document {
             return *id;
         }
         let real = fs::canonicalize(absolute).ok();
-        if let Some(id) = real.as_ref().and_then(|real| self.by_path.get(real)).copied() {
+        if let Some(id) = real
+            .as_ref()
+            .and_then(|real| self.by_path.get(real))
+            .copied()
+        {
             self.by_path.insert(absolute.to_path_buf(), id);
             return id;
         }
@@ -706,10 +710,10 @@ impl Document {
         shorten_repeated_help(diagnostics, repeats);
     }
 
-    /// Returns a [`Code::RefCycle`] error when the `$ref` `reference`, held
-    /// by the mapping at `holder` in `file` and whose target is `first`, is
-    /// one of a chain of references that only point at each other, and a
-    /// [`Code::LimitExceeded`] error when it starts a chain of more than
+    /// Checks the chain that starts at the `$ref` `reference`, held by the
+    /// mapping at `holder` in `file`, whose target is `first`. Returns a
+    /// [`Code::RefCycle`] error when the chain only points back at that
+    /// `$ref`, and a [`Code::LimitExceeded`] error when it is longer than
     /// [`MAX_REF_HOPS`] references.
     ///
     /// A `$ref` that merely leads into a cycle gets no error: the cycle is
@@ -1087,7 +1091,7 @@ fn size_failure(shown: &Path, bytes: u64, limits: &Limits) -> Option<Failure> {
     })
 }
 
-/// The failure for a path that exists but is not a regular file: a
+/// Builds the failure for a path that exists but is not a regular file: a
 /// folder, a device such as `/dev/zero`, a FIFO or a socket, which could
 /// block or never end when read.
 fn not_regular_failure(shown: &Path, meta: &fs::Metadata) -> Failure {
@@ -1107,7 +1111,7 @@ fn not_regular_failure(shown: &Path, meta: &fs::Metadata) -> Failure {
 }
 
 /// Reads at most `limit` bytes of the file at `path` as UTF-8 text. The
-/// read is bounded whatever the file's metadata said, because a file can
+/// read is bounded whatever size the metadata reported, because a file can
 /// grow after it was checked.
 fn read_bounded(path: &Path, shown: &Path, limit: u64) -> Result<String, Failure> {
     let io = |message: String| Failure {

@@ -103,8 +103,8 @@ fn unescape(raw: &str, whole: &str) -> Result<String, PointerError> {
 
 /// Reads a reference token as an array index. RFC 6901 allows only `0`
 /// or digits without a leading zero, so `01`, `+1` and `-` (the element
-/// after the last) name no element. The error says why the token is not
-/// an index.
+/// after the last) name no element. The error explains why the token is
+/// not an index.
 pub fn array_index(token: &str) -> Result<usize, String> {
     let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
     if !digits {

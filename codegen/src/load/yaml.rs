@@ -244,8 +244,7 @@ impl Builder<'_> {
             }
             Event::Alias(id) => {
                 let span = self.span(span);
-                let Some((size, height)) = self.anchors.get(&id).map(|a| (a.size, a.height))
-                else {
+                let Some((size, height)) = self.anchors.get(&id).map(|a| (a.size, a.height)) else {
                     return Err(Diagnostic::error(
                         Code::UnsupportedYaml,
                         "alias refers to an anchor that is not complete yet (a recursive alias)",
