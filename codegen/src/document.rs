@@ -136,6 +136,18 @@ pub struct Document {
     options: LoadOptions,
 }
 
+/// A `$ref` whose resolution is under way, and the one whose pointer walk
+/// met it (`parent`). A `$ref` met again inside its own resolution is a
+/// cycle.
+struct OpenRef<'a> {
+    parent: Option<&'a OpenRef<'a>>,
+    /// File the `$ref` is written in.
+    file: FileId,
+    reference: &'a str,
+    /// Number of open `$ref`s, this one included.
+    depth: usize,
+}
+
 /// Maximum number of `$ref`s followed in a row. A longer chain that
 /// revisits no reference is reported as [`Code::LimitExceeded`].
 const MAX_REF_HOPS: usize = 64;
@@ -261,7 +273,7 @@ impl Document {
     /// target itself: use [`Document::follow`] for that.
     pub fn resolve(&self, from: FileId, reference: &str) -> Result<Target<'_>, RefError> {
         let budget = Cell::new(MAX_RESOLVE_STEPS);
-        self.resolve_hops(from, reference, 0, &budget)
+        self.resolve_hops(from, reference, None, &budget)
             .map_err(|error| match budget.get() {
                 // Name the reference the caller asked about, not the inner
                 // one that used the last step.
@@ -303,11 +315,16 @@ impl Document {
         &self,
         from: FileId,
         reference: &str,
-        hops: usize,
+        open: Option<&OpenRef<'_>>,
         budget: &Cell<usize>,
     ) -> Result<Target<'_>, RefError> {
-        if hops > MAX_REF_HOPS {
+        let enclosing = || std::iter::successors(open, |open| open.parent);
+        if enclosing().any(|open| open.file == from && open.reference == reference) {
             return Err(cycle_error(reference));
+        }
+        let depth = open.map_or(1, |open| open.depth + 1);
+        if depth > MAX_REF_HOPS {
+            return Err(chain_error(reference));
         }
         match budget.get().checked_sub(1) {
             Some(left) => budget.set(left),
@@ -359,7 +376,13 @@ impl Document {
                 ))
             }
         };
-        self.walk(file, root, &pointer, reference, hops, budget)
+        let here = OpenRef {
+            parent: open,
+            file: from,
+            reference,
+            depth,
+        };
+        self.walk(file, root, &pointer, reference, Some(&here), budget)
     }
 
     /// Walks `pointer` from `root`, following `$ref`s on the way.
@@ -369,7 +392,7 @@ impl Document {
         root: &'d Node,
         pointer: &JsonPointer,
         reference: &str,
-        hops: usize,
+        open: Option<&OpenRef<'_>>,
         budget: &Cell<usize>,
     ) -> Result<Target<'d>, RefError> {
         let mut current = Target {
@@ -381,7 +404,7 @@ impl Document {
         let mut index = 0;
         while index < tokens.len() {
             if let Some(inner) = current.node.ref_target() {
-                current = self.resolve_hops(current.file, inner, hops + 1, budget)?;
+                current = self.resolve_hops(current.file, inner, open, budget)?;
             }
             let token = &tokens[index];
             let (next, key) = match &current.node.value {
@@ -668,7 +691,7 @@ impl Document {
             let mut refs = Vec::new();
             if let Some(tree) = self.tree(file) {
                 let budget = Cell::new(MAX_RESOLVE_STEPS);
-                if let Ok(start) = self.walk(file, tree, &pointer, "", 0, &budget) {
+                if let Ok(start) = self.walk(file, tree, &pointer, "", None, &budget) {
                     collect_refs(start.node, &mut pointer.clone(), false, &mut refs);
                 }
             }

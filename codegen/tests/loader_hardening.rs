@@ -288,6 +288,80 @@ fn mirror_prefix_matches_whole_host() {
     }
 }
 
+// ---- chains of references ----
+
+/// Builds a 3.0 document whose message `m` has the payload `{$ref:
+/// REFERENCE}`, with `schemas` (block YAML at indent 4) as its component
+/// schemas.
+fn document_with_schemas(reference: &str, schemas: &str) -> String {
+    format!(
+        "asyncapi: 3.0.0\ninfo: {{title: t, version: '1'}}\nchannels:\n  c:\n    address: c\n    messages:\n      m: {{payload: {{$ref: '{reference}'}}}}\ncomponents:\n  schemas:\n{schemas}"
+    )
+}
+
+fn codes(validation: &Validation) -> Vec<Code> {
+    validation.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn cycle_through_pointer_is_ref_cycle() {
+    let dir = TempDir::new("pointer-cycle");
+    let path = dir.write(
+        "asyncapi.yaml",
+        &document_with_schemas(
+            "#/components/schemas/A/x",
+            "    A: {$ref: '#/components/schemas/A/x'}\n",
+        ),
+    );
+    let validation = validate_file(&path, LoadOptions::default());
+    let codes = codes(&validation);
+    assert!(
+        codes.contains(&Code::RefCycle),
+        "{:#?}",
+        validation.diagnostics
+    );
+    assert!(
+        !codes.contains(&Code::LimitExceeded),
+        "{:#?}",
+        validation.diagnostics
+    );
+}
+
+#[test]
+fn long_chain_through_pointers_is_limit() {
+    // Resolving `S{i}/p` passes through `S{i}`, a `$ref` to `S{i+1}/p`, so
+    // the chain nests 71 references deep before it reaches a value.
+    let mut schemas = String::new();
+    for i in 0..70 {
+        schemas.push_str(&format!(
+            "    S{i}: {{$ref: '#/components/schemas/S{}/p'}}\n",
+            i + 1
+        ));
+    }
+    let nested = format!("{}{{type: string}}{}", "{p: ".repeat(71), "}".repeat(71));
+    schemas.push_str(&format!("    S70: {nested}\n"));
+    let dir = TempDir::new("pointer-chain");
+    let path = dir.write(
+        "asyncapi.yaml",
+        &document_with_schemas("#/components/schemas/S0/p", &schemas),
+    );
+    let validation = validate_file(&path, LoadOptions::default());
+    let codes = codes(&validation);
+    assert!(
+        !codes.contains(&Code::RefCycle),
+        "{:#?}",
+        validation.diagnostics
+    );
+    let payload = "/channels/c/messages/m/payload/$ref";
+    let error = validation
+        .diagnostics
+        .iter()
+        .find(|d| d.pointer == payload)
+        .unwrap_or_else(|| panic!("no error at the payload: {:#?}", validation.diagnostics));
+    assert_eq!(error.code, Code::LimitExceeded);
+    assert!(error.message.contains("64"), "{}", error.message);
+}
+
 // ---- depth ----
 
 #[test]
