@@ -30,8 +30,10 @@ pub struct LoadOptions {
     /// document. A relative path is taken against the working directory.
     pub root_dir: Option<PathBuf>,
     /// Local copies of remote documents: a `$ref` whose URL starts with the
-    /// prefix is read from the folder instead, with the rest of the URL as
-    /// a relative path. Nothing is ever fetched over the network.
+    /// prefix is read from the folder instead, with the rest of the URL,
+    /// percent-decoded, as a relative path. The prefix must end at a `/`
+    /// of the URL, and scheme and host compare without case. Nothing is
+    /// ever fetched over the network.
     pub remote_mirrors: Vec<(String, PathBuf)>,
 }
 

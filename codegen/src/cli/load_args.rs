@@ -21,8 +21,9 @@ pub struct LoadArgs {
     #[arg(long = "root", value_name = "DIR", value_parser = parse_root)]
     root_dir: Option<PathBuf>,
 
-    /// Read `$ref`s whose URL starts with URL from the local folder DIR
-    /// instead; the rest of the URL is a path inside DIR. Repeatable.
+    /// Read `$ref`s whose URL starts with URL (ending at a `/` of the
+    /// URL) from the local folder DIR instead; the rest of the URL is a
+    /// path inside DIR. Repeatable.
     /// Nothing is fetched over the network.
     #[arg(long = "remote-mirror", value_name = "URL=DIR", value_parser = parse_mirror)]
     remote_mirrors: Vec<(String, PathBuf)>,
