@@ -342,9 +342,7 @@ impl Document {
                 (id, pointer)
             }
             Reference::Remote { url, pointer } => {
-                let path = self
-                    .mirror_path(&url)
-                    .ok_or_else(|| remote_error(reference))?;
+                let path = self.mirror_path(&url, reference)?;
                 let id = self.by_path.get(&path).copied().ok_or_else(|| {
                     RefError::new(
                         Code::RefUnresolved,
@@ -444,17 +442,31 @@ impl Document {
         Ok(current)
     }
 
-    fn mirror_path(&self, url: &str) -> Option<PathBuf> {
-        self.options
+    /// Maps the remote `url` of the reference `reference` to a file in the
+    /// first mirror folder whose prefix covers it. Fails with
+    /// [`Code::RefRemote`] when no prefix does, and with
+    /// [`Code::RefOutsideRoot`] when `..` in the URL leads out of the folder.
+    fn mirror_path(&self, url: &str, reference: &str) -> Result<PathBuf, RefError> {
+        let (dir, rest) = self
+            .options
             .remote_mirrors
             .iter()
-            .find_map(|(prefix, dir)| {
-                let rest = strip_mirror_prefix(url, prefix)?;
-                let dir = absolute_normalized(dir);
-                let path = normalize(&dir.join(rest));
-                // `..` in the URL must not lead out of the mirror folder.
-                path.starts_with(&dir).then_some(path)
-            })
+            .find_map(|(prefix, dir)| Some((dir, strip_mirror_prefix(url, prefix)?)))
+            .ok_or_else(|| remote_error(reference))?;
+        let dir = absolute_normalized(dir);
+        let path = normalize(&dir.join(rest));
+        if !path.starts_with(&dir) {
+            return Err(RefError::new(
+                Code::RefOutsideRoot,
+                format!(
+                    "$ref {reference:?} leads to {}, outside the mirror folder {}",
+                    path.display(),
+                    dir.display()
+                ),
+            )
+            .help("remove `..` from the URL so that it names a file inside the mirror folder"));
+        }
+        Ok(path)
     }
 
     /// Maps a file path written in file `from` to its loaded id.
@@ -795,9 +807,7 @@ impl Document {
                 (absolute, normalize(&shown_base.join(&path)))
             }
             Reference::Remote { url, .. } => {
-                let path = self
-                    .mirror_path(&url)
-                    .ok_or_else(|| remote_error(reference))?;
+                let path = self.mirror_path(&url, reference)?;
                 self.check_real_path(&path, reference)?;
                 (path.clone(), path)
             }

@@ -288,6 +288,30 @@ fn mirror_prefix_matches_whole_host() {
     }
 }
 
+#[test]
+fn mirror_url_cannot_leave_folder() {
+    let mirror = TempDir::new("mirror-dots");
+    mirror.write("ok.yaml", "S: {type: string}\n");
+    let dir = TempDir::new("mirror-dots-root");
+    let path = dir.write(
+        "asyncapi.yaml",
+        &document_with_refs(&[
+            "https://example.com/../x/secret.yaml#/S",
+            "https://example.com/..%2fx/secret.yaml#/S",
+        ]),
+    );
+    let validation = validate_file(&path, mirror_options("https://example.com/", &mirror.path));
+    for index in 0..2 {
+        let error = at_message(&validation.diagnostics, index);
+        assert_eq!(error.code, Code::RefOutsideRoot, "m{index}");
+        assert!(
+            error.message.contains("outside the mirror folder"),
+            "{}",
+            error.message
+        );
+    }
+}
+
 // ---- chains of references ----
 
 /// Builds a 3.0 document whose message `m` has the payload `{$ref:
