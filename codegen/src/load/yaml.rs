@@ -179,6 +179,27 @@ enum Frame {
     },
 }
 
+/// Types named by `!!` tags that the loader accepts: the YAML 1.2 core
+/// schema, and the YAML 1.1 type repository (yaml.org/type), whose values
+/// are read like untagged ones.
+const KNOWN_YAML_TAGS: &[&str] = &[
+    "str",
+    "int",
+    "float",
+    "bool",
+    "null",
+    "map",
+    "seq",
+    "binary",
+    "timestamp",
+    "omap",
+    "pairs",
+    "set",
+    "merge",
+    "value",
+    "yaml",
+];
+
 /// A finished anchored node, with what an alias to it adds.
 struct Anchored {
     node: Node,
@@ -235,6 +256,7 @@ impl Builder<'_> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let span = self.span(span);
+                self.check_tag(tag.as_deref(), span)?;
                 let value = scalar_value(&text, style, tag.as_deref());
                 let is_merge_key = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
                 self.count(1, span)?;
@@ -270,7 +292,8 @@ impl Builder<'_> {
                     is_merge_key: false,
                 })
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
+                self.check_tag(tag.as_deref(), self.span(span))?;
                 let start = self.span(span).start;
                 self.push(
                     Frame::Sequence {
@@ -281,7 +304,8 @@ impl Builder<'_> {
                     span,
                 )
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
+                self.check_tag(tag.as_deref(), self.span(span))?;
                 let start = self.span(span).start;
                 self.push(
                     Frame::Mapping {
@@ -359,6 +383,28 @@ impl Builder<'_> {
         self.check_depth(self.stack.len() + 1, span)?;
         self.stack.push(frame);
         Ok(())
+    }
+
+    /// Fails on a tag in the YAML namespace (`!!name`) that is not a type
+    /// of the YAML 1.2 core schema or the YAML 1.1 type repository, such
+    /// as `!!invalidTag`: a YAML processor cannot build such a node. Local
+    /// tags (`!name`) are left alone and do not change the value.
+    fn check_tag(&self, tag: Option<&Tag>, span: Span) -> Result<(), Diagnostic> {
+        let Some(tag) = tag else {
+            return Ok(());
+        };
+        let yaml_namespace = tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!";
+        if !yaml_namespace || KNOWN_YAML_TAGS.contains(&tag.suffix.as_str()) {
+            return Ok(());
+        }
+        Err(Diagnostic::error(
+            Code::UnsupportedYaml,
+            format!("unknown YAML tag !!{}", tag.suffix),
+        )
+        .with_help(
+            "remove the tag, or use one of !!str, !!int, !!float, !!bool, !!null, !!map and !!seq",
+        )
+        .at(self.current_pointer(), span))
     }
 
     /// Fails when a collection `depth` levels deep breaks the nesting limit.
@@ -772,5 +818,25 @@ mod tests {
     fn tags_force_types() {
         let root = load_ok("a: !!str 12\nb: !!int '12'\n");
         assert_eq!(root.to_json(), serde_json::json!({"a": "12", "b": 12}));
+    }
+
+    #[test]
+    fn unknown_yaml_tag_is_rejected() {
+        for text in [
+            "a: !!invalidTag 1\n",
+            "a: !!thing [1]\n",
+            "a: !!thing {b: 1}\n",
+        ] {
+            let parsed = load(text);
+            let error = parsed.diagnostics.first().expect("a tag error");
+            assert_eq!(error.code, Code::UnsupportedYaml, "{text}");
+            assert_eq!(error.pointer, "/a", "{text}");
+            assert!(parsed.root.is_none(), "{text}");
+        }
+        let local = load_ok("a: !custom 1\nb: !!map {c: !!seq [1]}\n");
+        assert_eq!(
+            local.to_json(),
+            serde_json::json!({"a": 1, "b": {"c": [1]}})
+        );
     }
 }
