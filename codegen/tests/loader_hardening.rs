@@ -364,11 +364,13 @@ fn long_chain_through_pointers_is_limit() {
     }
     let nested = format!("{}{{type: string}}{}", "{p: ".repeat(71), "}".repeat(71));
     schemas.push_str(&format!("    S70: {nested}\n"));
+
     let dir = TempDir::new("pointer-chain");
     let path = dir.write(
         "asyncapi.yaml",
         &document_with_schemas("#/components/schemas/S0/p", &schemas),
     );
+
     let validation = validate_file(&path, LoadOptions::default());
     let codes = codes(&validation);
     assert!(
@@ -376,6 +378,7 @@ fn long_chain_through_pointers_is_limit() {
         "{:#?}",
         validation.diagnostics
     );
+
     let payload = "/channels/c/messages/m/payload/$ref";
     let error = validation
         .diagnostics
