@@ -296,7 +296,7 @@ fn alias_bomb(levels: usize) -> String {
     let mut text = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
     for level in 1..=levels {
         let previous = format!("*l{}", level - 1);
-        let items = vec![previous.as_str(); 10].join(", ");
+        let items = [previous.as_str(); 10].join(", ");
         text.push_str(&format!("l{level}: &l{level} [{items}]\n"));
     }
     text
@@ -442,10 +442,12 @@ fn file_over_size_limit_is_rejected() {
 #[test]
 fn text_over_size_limit_is_rejected() {
     let text = format!("asyncapi: 3.0.0\nx-padding: '{}'\n", "a".repeat(1_000));
-    let mut options = LoadOptions::default();
-    options.limits = Limits {
-        max_file_bytes: 512,
-        ..Limits::default()
+    let options = LoadOptions {
+        limits: Limits {
+            max_file_bytes: 512,
+            ..Limits::default()
+        },
+        ..LoadOptions::default()
     };
     let validation = validate_text(Path::new("big.yaml"), &text, options);
     let error = single(&validation.diagnostics);
