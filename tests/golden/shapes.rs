@@ -1075,6 +1075,152 @@ pub enum Looping {
     Integer(i64),
     String(::std::string::String),
 }
+/// A base schema whose children extend it with allOf; `petType` names the child.
+///
+/// Generated from `#/components/schemas/Pet`.
+///
+/// Variants are told apart by the property `petType`.
+#[derive(Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize)]
+#[serde(crate = "::hookforge::serde", untagged)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+pub enum Pet {
+    /// Selected by tag value `Cat`.
+    Cat(Cat),
+    /// Selected by tag value `Dog`.
+    Dog(Dog),
+}
+impl<'de> ::hookforge::serde::Deserialize<'de> for Pet {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::hookforge::serde::Deserializer<'de>,
+    {
+        let value = <::hookforge::serde_json::Value as ::hookforge::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("petType")
+            .and_then(::hookforge::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            ::std::option::Option::Some("Cat") => {
+                ::hookforge::serde_json::from_value(value)
+                    .map(Self::Cat)
+                    .map_err(::hookforge::serde::de::Error::custom)
+            }
+            ::std::option::Option::Some("Dog") => {
+                ::hookforge::serde_json::from_value(value)
+                    .map(Self::Dog)
+                    .map_err(::hookforge::serde::de::Error::custom)
+            }
+            ::std::option::Option::Some(other) => {
+                ::std::result::Result::Err(
+                    ::hookforge::serde::de::Error::custom(
+                        ::std::format!(
+                            "unknown `petType` value {:?}, expected one of \"Cat\", \"Dog\"",
+                            other
+                        ),
+                    ),
+                )
+            }
+            ::std::option::Option::None => {
+                ::std::result::Result::Err(
+                    ::hookforge::serde::de::Error::custom(
+                        "missing string property `petType`, expected one of \"Cat\", \"Dog\"",
+                    ),
+                )
+            }
+        }
+    }
+}
+/// Generated from `#/components/schemas/Cat`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+pub struct Cat {
+    /// The `name` property.
+    pub name: ::std::string::String,
+    /// The `petType` property.
+    #[serde(rename = "petType")]
+    pub pet_type: ::std::string::String,
+    /// The `huntingSkill` property.
+    #[serde(rename = "huntingSkill")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::hookforge::serde_support::present_not_null"
+    )]
+    pub hunting_skill: ::std::option::Option<CatHuntingSkill>,
+    /// Properties not listed in the schema, kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
+}
+/// Generated from `#/components/schemas/Cat/allOf/1/properties/huntingSkill`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+pub enum CatHuntingSkill {
+    #[serde(rename = "clueless")]
+    Clueless,
+    #[serde(rename = "lazy")]
+    Lazy,
+    #[serde(rename = "adventurous")]
+    Adventurous,
+}
+/// Generated from `#/components/schemas/Dog`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+pub struct Dog {
+    /// The `name` property.
+    pub name: ::std::string::String,
+    /// The `petType` property.
+    #[serde(rename = "petType")]
+    pub pet_type: ::std::string::String,
+    /// Constraints (not checked when decoding): `minimum` 0.
+    #[serde(rename = "packSize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::hookforge::serde_support::present_not_null"
+    )]
+    pub pack_size: ::std::option::Option<i64>,
+    /// Properties not listed in the schema, kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
+}
 /// Generated from `#/channels/shapes/messages/heartbeat/headers`.
 #[derive(
     Debug,

@@ -328,3 +328,18 @@ fn self_containing_schemas_terminate() {
     assert!(matches!(looping, shapes::Looping::String(_)));
     let _: shapes::Looping = round_trip(json!(7));
 }
+
+#[test]
+fn discriminator_base_decodes_its_children() {
+    let cat: shapes::Pet =
+        round_trip(json!({"name": "Tom", "petType": "Cat", "huntingSkill": "lazy"}));
+    assert!(matches!(cat, shapes::Pet::Cat(_)));
+    let dog: shapes::Pet = round_trip(json!({"name": "Rex", "petType": "Dog", "packSize": 3}));
+    let shapes::Pet::Dog(dog) = dog else {
+        panic!("a Dog decodes as Pet::Dog");
+    };
+    assert_eq!(dog.pack_size, Some(3));
+    let error = serde_json::from_value::<shapes::Pet>(json!({"name": "Nemo", "petType": "Fish"}))
+        .expect_err("Fish is no child of Pet");
+    assert!(error.to_string().contains("Fish"), "{error}");
+}

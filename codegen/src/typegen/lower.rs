@@ -287,6 +287,9 @@ impl<'d> Lowering<'d> {
                 ));
             }
         }
+        if let Some(ty) = self.lower_polymorphic_base(&schema, &location, &name_hint) {
+            return wrap(ty);
+        }
         if map.contains_key("allOf") {
             return wrap(self.lower_all_of(&schema, location, &name_hint));
         }
@@ -619,6 +622,86 @@ impl<'d> Lowering<'d> {
             };
             self.collect_all_of(part, out, depth + 1);
         }
+    }
+
+    /// Lowers a schema with a string `discriminator` that other component
+    /// schemas extend through `allOf` (AsyncAPI's polymorphism: `Cat` is
+    /// `allOf: [{$ref: Pet}, ...]` and `Pet` names the tag property). A
+    /// reference to the base then means any of its children, so it becomes
+    /// an enum of the children, decoded by the tag, whose values are the
+    /// children's schema names unless a child fixes the tag with `const`.
+    /// Returns `None` for any other schema.
+    fn lower_polymorphic_base(
+        &mut self,
+        schema: &Schema<'d>,
+        location: &SchemaLocation,
+        hint: &str,
+    ) -> Option<TypeRef> {
+        let tag = schema.node.get("discriminator")?.as_str()?.to_owned();
+        if schema.node.get("oneOf").is_some() || schema.node.get("anyOf").is_some() {
+            return None;
+        }
+        let root = self.document.root_file();
+        let schemas = self
+            .document
+            .tree(root)?
+            .get("components")?
+            .get("schemas")?
+            .as_mapping()?;
+        let mut children = Vec::new();
+        for (key, node) in schemas.iter() {
+            let extends_base = node
+                .get("allOf")
+                .and_then(Node::as_sequence)
+                .is_some_and(|parts| {
+                    parts.iter().any(|part| {
+                        let pointer = JsonPointer::root();
+                        self.document
+                            .follow(part.span.file, &pointer, part)
+                            .is_ok_and(|t| (t.file, t.pointer) == *location)
+                    })
+                });
+            if extends_base {
+                let pointer = JsonPointer::root()
+                    .join("components")
+                    .join("schemas")
+                    .join(key);
+                children.push((
+                    key.to_owned(),
+                    Schema {
+                        file: root,
+                        pointer,
+                        node,
+                    },
+                ));
+            }
+        }
+        if children.is_empty() {
+            return None;
+        }
+        let id = self.reserve(hint, schema, location.clone());
+        let mut scope = NameScope::default();
+        let mut variants = Vec::new();
+        for (key, child) in children {
+            let ident = scope.claim(&pascal_case(&key, "Variant"));
+            let mut parts = Vec::new();
+            self.collect_all_of(child.clone(), &mut parts, 0);
+            let tag_value = parts
+                .iter()
+                .find_map(|part| tag_value(part.node, &tag))
+                .unwrap_or_else(|| key.clone());
+            let ty = self.lower(child, &key);
+            variants.push(Variant {
+                ident,
+                ty,
+                tag_value: Some(tag_value),
+            });
+        }
+        self.space.entries[id.0].details = TypeDetails::OneOf(OneOfDetails {
+            variants,
+            tagging: Tagging::Internal { tag },
+        });
+        Some(TypeRef::Named(id))
     }
 
     fn lower_one_of(
