@@ -1,48 +1,14 @@
 //! Runs the built `hookforge validate` on documents in a temporary folder
 //! and checks the positions, help texts and flags that a new user meets.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-/// A folder under the system temp dir, removed when dropped.
-struct TempDir {
-    path: PathBuf,
-}
+mod common;
 
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "hookforge-cli-validate-{}-{}-{name}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(unique);
-        fs::create_dir_all(&path).expect("create temp folder");
-        TempDir { path }
-    }
-
-    /// Writes `text` to `name` (which may contain folders) and returns the
-    /// full path.
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("create folder");
-        }
-        fs::write(&path, text).expect("write file");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
-}
+use common::TempDir;
 
 fn validate(extra: &[&str], file: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hookforge"))

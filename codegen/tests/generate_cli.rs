@@ -5,22 +5,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
+use common::TempDir;
+
 fn hookforge(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hookforge"))
         .args(args)
         .output()
         .expect("hookforge runs")
-}
-
-/// A fresh folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "hookforge-generate-cli-{}-{name}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("temp folder");
-    dir
 }
 
 fn write_document(dir: &Path, name: &str, title: &str) -> PathBuf {
@@ -39,7 +32,8 @@ fn text(path: &Path) -> &str {
 
 #[test]
 fn stdout_output_starts_with_header() {
-    let dir = scratch("stdout");
+    let temp = TempDir::new("stdout");
+    let dir = temp.path.clone();
     let doc = write_document(&dir, "ping.yaml", "Ping");
     let out = hookforge(&["generate", text(&doc), "-o", "-"]);
     assert_eq!(
@@ -58,7 +52,8 @@ fn stdout_output_starts_with_header() {
 
 #[test]
 fn folder_output_is_named_after_document() {
-    let dir = scratch("folder");
+    let temp = TempDir::new("folder");
+    let dir = temp.path.clone();
     let doc = write_document(&dir, "ping-events.yaml", "Ping");
     let out_dir = dir.join("out");
     let out = hookforge(&["generate", text(&doc), "-o", text(&out_dir)]);
@@ -73,7 +68,8 @@ fn folder_output_is_named_after_document() {
 
 #[test]
 fn rs_output_is_a_file_not_a_folder() {
-    let dir = scratch("file");
+    let temp = TempDir::new("file");
+    let dir = temp.path.clone();
     let doc = write_document(&dir, "ping.yaml", "Ping");
     let target = dir.join("src").join("events.rs");
     let out = hookforge(&["generate", text(&doc), "-o", text(&target)]);
@@ -88,7 +84,8 @@ fn rs_output_is_a_file_not_a_folder() {
 
 #[test]
 fn other_documents_file_is_not_overwritten() {
-    let dir = scratch("overwrite");
+    let temp = TempDir::new("overwrite");
+    let dir = temp.path.clone();
     let first = write_document(&dir.join("a"), "asyncapi.yaml", "First");
     let second = write_document(&dir.join("b"), "asyncapi.yaml", "Second");
     let out_dir = dir.join("out");
@@ -116,7 +113,8 @@ fn other_documents_file_is_not_overwritten() {
 
 #[test]
 fn unchanged_output_is_not_rewritten() {
-    let dir = scratch("unchanged");
+    let temp = TempDir::new("unchanged");
+    let dir = temp.path.clone();
     let doc = write_document(&dir, "ping.yaml", "Ping");
     let target = dir.join("ping.rs");
     assert_eq!(
@@ -140,7 +138,8 @@ fn unchanged_output_is_not_rewritten() {
 
 #[test]
 fn invalid_document_exits_one_with_location() {
-    let dir = scratch("invalid");
+    let temp = TempDir::new("invalid");
+    let dir = temp.path.clone();
     let doc = dir.join("broken.yaml");
     fs::write(
         &doc,
@@ -163,7 +162,8 @@ fn missing_document_exits_two() {
 
 #[test]
 fn foreign_schema_format_is_one_error() {
-    let dir = scratch("avro");
+    let temp = TempDir::new("avro");
+    let dir = temp.path.clone();
     let doc = dir.join("avro.yaml");
     let text_doc = "asyncapi: 3.0.0\ninfo:\n  title: Avro\n  version: 1.0.0\nchannels:\n  users:\n    address: users\n    messages:\n      signedUp:\n        payload:\n          schemaFormat: application/vnd.apache.avro;version=1.9.0\n          schema:\n            type: record\n            name: User\n            fields: [{name: id, type: long}]\n";
     fs::write(&doc, text_doc).expect("written");

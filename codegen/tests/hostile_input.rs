@@ -4,48 +4,15 @@
 //! each of those is an open bug.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
 use hookforge_codegen::diagnostic::{Code, Diagnostic};
 use hookforge_codegen::document::LoadOptions;
 use hookforge_codegen::{generate_types, validate_file};
 
-/// A folder under the system temp dir, removed when dropped.
-struct TempDir {
-    path: PathBuf,
-}
+mod common;
 
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "hookforge-hostile-{}-{}-{name}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(unique);
-        fs::create_dir_all(&path).expect("create temp folder");
-        TempDir { path }
-    }
-
-    /// Writes `bytes` to `name` (which may contain folders) and returns
-    /// the full path.
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.path.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("create folder");
-        }
-        fs::write(&path, bytes).expect("write file");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
-}
+use common::TempDir;
 
 /// Builds a 3.0 document with one channel whose message `m` has `payload`
 /// (flow YAML), and `components` (block YAML at indent 2, may be empty).

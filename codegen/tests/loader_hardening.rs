@@ -3,8 +3,7 @@
 //! trees.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -14,41 +13,9 @@ use hookforge_codegen::document::{Document, LoadOptions};
 use hookforge_codegen::load::{Limits, MAX_DEPTH_CAP};
 use hookforge_codegen::{validate_file, Validation};
 
-/// A folder under the system temp dir, removed when dropped.
-struct TempDir {
-    path: PathBuf,
-}
+mod common;
 
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "hookforge-loader-{}-{}-{name}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(unique);
-        fs::create_dir_all(&path).expect("create temp folder");
-        TempDir { path }
-    }
-
-    /// Writes `text` to `name` (which may contain folders) and returns the
-    /// full path.
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("create folder");
-        }
-        fs::write(&path, text).expect("write file");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
-}
+use common::TempDir;
 
 /// Builds a 3.0 document with one message per entry of `references`
 /// (`m0`, `m1`, ...), each with the payload `{$ref: REFERENCE}`.
@@ -106,7 +73,7 @@ fn fifo_reference_is_rejected_unopened() {
         .status()
         .expect("run mkfifo");
     assert!(status.success(), "mkfifo failed");
-    let path = dir.write("asyncapi.yaml", &document_with_refs(&["pipe.yaml"]));
+    let path = dir.write("asyncapi.yaml", document_with_refs(&["pipe.yaml"]));
     let validation = validate_within_time_limit(&path, LoadOptions::default());
     let error = at_message(&validation.diagnostics, 0);
     assert_eq!(error.code, Code::RefUnresolved);
@@ -123,7 +90,7 @@ fn device_references_are_rejected() {
     let dir = TempDir::new("devices");
     let path = dir.write(
         "asyncapi.yaml",
-        &document_with_refs(&["/dev/zero", "/dev/urandom"]),
+        document_with_refs(&["/dev/zero", "/dev/urandom"]),
     );
     let options = LoadOptions {
         allow_outside_root: true,
@@ -161,7 +128,7 @@ fn device_as_root_is_rejected() {
 fn folder_reference_is_rejected() {
     let dir = TempDir::new("folder-ref");
     dir.write("sub/x.yaml", "S: {type: string}\n");
-    let path = dir.write("asyncapi.yaml", &document_with_refs(&["sub/"]));
+    let path = dir.write("asyncapi.yaml", document_with_refs(&["sub/"]));
     let validation = validate_file(&path, LoadOptions::default());
     let error = at_message(&validation.diagnostics, 0);
     assert_eq!(error.code, Code::RefUnresolved);
@@ -185,9 +152,9 @@ fn referenced_file_over_size_limit() {
     let dir = TempDir::new("size");
     dir.write(
         "big.yaml",
-        &format!("S: {{type: string, description: '{}'}}\n", "x".repeat(400)),
+        format!("S: {{type: string, description: '{}'}}\n", "x".repeat(400)),
     );
-    let path = dir.write("asyncapi.yaml", &document_with_refs(&["big.yaml#/S"]));
+    let path = dir.write("asyncapi.yaml", document_with_refs(&["big.yaml#/S"]));
     let options = LoadOptions {
         limits: Limits {
             max_file_bytes: 300,
@@ -210,7 +177,7 @@ fn symlink_error_names_link_target() {
     let secret = outside.write("secret.yaml", "S: {type: string}\n");
     let dir = TempDir::new("link-root");
     std::os::unix::fs::symlink(&secret, dir.path.join("link.yaml")).expect("symlink");
-    let path = dir.write("asyncapi.yaml", &document_with_refs(&["link.yaml#/S"]));
+    let path = dir.write("asyncapi.yaml", document_with_refs(&["link.yaml#/S"]));
     let validation = validate_file(&path, LoadOptions::default());
     let error = at_message(&validation.diagnostics, 0);
     assert_eq!(error.code, Code::RefOutsideRoot);
@@ -231,7 +198,7 @@ fn symlink_inside_root_is_allowed() {
     std::os::unix::fs::symlink("schemas/s.yaml", dir.path.join("alias.yaml")).expect("symlink");
     let path = dir.write(
         "asyncapi.yaml",
-        &document_with_refs(&["alias.yaml#/S", "schemas/s.yaml#/S"]),
+        document_with_refs(&["alias.yaml#/S", "schemas/s.yaml#/S"]),
     );
     let validation = validate_file(&path, LoadOptions::default());
     assert!(validation.is_valid(), "{:#?}", validation.diagnostics);
@@ -250,7 +217,7 @@ fn symlink_out_of_mirror_is_rejected() {
     let dir = TempDir::new("mirror-link-root");
     let path = dir.write(
         "asyncapi.yaml",
-        &document_with_refs(&["https://example.com/s.yaml#/S"]),
+        document_with_refs(&["https://example.com/s.yaml#/S"]),
     );
     let validation = validate_file(&path, mirror_options("https://example.com/", &mirror.path));
     let error = at_message(&validation.diagnostics, 0);
@@ -266,7 +233,7 @@ fn mirror_prefix_matches_whole_host() {
     let dir = TempDir::new("mirror-root");
     let path = dir.write(
         "asyncapi.yaml",
-        &document_with_refs(&[
+        document_with_refs(&[
             "HTTPS://Example.com/my%20file.yaml#/S",
             "https://example.com.evil.com/my%20file.yaml#/S",
             "https://example.com@evil.com/my%20file.yaml#/S",
@@ -295,7 +262,7 @@ fn mirror_url_cannot_leave_folder() {
     let dir = TempDir::new("mirror-dots-root");
     let path = dir.write(
         "asyncapi.yaml",
-        &document_with_refs(&[
+        document_with_refs(&[
             "https://example.com/../x/secret.yaml#/S",
             "https://example.com/..%2fx/secret.yaml#/S",
         ]),
@@ -332,7 +299,7 @@ fn cycle_through_pointer_is_ref_cycle() {
     let dir = TempDir::new("pointer-cycle");
     let path = dir.write(
         "asyncapi.yaml",
-        &document_with_schemas(
+        document_with_schemas(
             "#/components/schemas/A/x",
             "    A: {$ref: '#/components/schemas/A/x'}\n",
         ),
@@ -368,7 +335,7 @@ fn long_chain_through_pointers_is_limit() {
     let dir = TempDir::new("pointer-chain");
     let path = dir.write(
         "asyncapi.yaml",
-        &document_with_schemas("#/components/schemas/S0/p", &schemas),
+        document_with_schemas("#/components/schemas/S0/p", &schemas),
     );
 
     let validation = validate_file(&path, LoadOptions::default());
