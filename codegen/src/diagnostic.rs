@@ -118,6 +118,9 @@ codes! {
     /// A channel, server or other object is referenced by name but not
     /// defined.
     UndefinedName = "undefined-name",
+    /// `generate` found no message payload or headers schema, so it wrote
+    /// no types.
+    NothingToGenerate = "nothing-to-generate",
 }
 
 /// One problem found in a document.

@@ -88,6 +88,15 @@ pub fn generate_types(path: &Path, options: LoadOptions) -> GeneratedCode {
                 "Do not edit: changes are lost when the file is generated again.".to_owned(),
             ];
             let code = (!failed).then(|| typegen::emit::render(&types.space, &header));
+            if types.space.is_empty() {
+                validation.diagnostics.push(
+                    Diagnostic::warning(
+                        Code::NothingToGenerate,
+                        "no message has a payload or headers schema, so no types were generated",
+                    )
+                    .with_help("types are generated for the schemas that messages use; add messages to the channels, or reference the component schemas from message payloads"),
+                );
+            }
             merge_format_errors(&mut validation.diagnostics, types.diagnostics);
             sort(&mut validation.diagnostics);
             code

@@ -180,3 +180,26 @@ fn foreign_schema_format_is_one_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn output_with_other_extension_is_rejected() {
+    let temp = TempDir::new("extension");
+    let doc = write_document(&temp.path, "ping.yaml", "Ping");
+    let target = temp.path.join("types.txt");
+    let out = hookforge(&["generate", text(&doc), "-o", text(&target)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".rs"));
+    assert!(!target.exists());
+}
+
+#[test]
+fn document_without_messages_warns() {
+    let temp = TempDir::new("empty");
+    let doc = temp.write(
+        "empty.yaml",
+        "asyncapi: 3.0.0\ninfo:\n  title: Empty\n  version: 1.0.0\ncomponents:\n  schemas:\n    Unused: {type: string}\n",
+    );
+    let out = hookforge(&["generate", text(&doc), "-o", "-"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing-to-generate"));
+}

@@ -68,7 +68,7 @@ pub struct Sample {
     ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
-#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+#[allow(clippy::enum_variant_names)]
 pub enum SampleMode {
     #[serde(rename = "count")]
     Count,
@@ -80,6 +80,23 @@ pub enum SampleMode {
     Count4,
     #[serde(rename = "count_")]
     Count5,
+}
+impl SampleMode {
+    /// Returns the value as written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::Count2 => "__count__",
+            Self::Count3 => "Count",
+            Self::Count4 => "COUNT",
+            Self::Count5 => "count_",
+        }
+    }
+}
+impl ::std::fmt::Display for SampleMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 /// Values made only of symbols.
 ///
@@ -97,7 +114,7 @@ pub enum SampleMode {
     ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
-#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+#[allow(clippy::enum_variant_names)]
 pub enum SampleOperator {
     #[serde(rename = "=")]
     Eq,
@@ -115,6 +132,26 @@ pub enum SampleOperator {
     Gt,
     #[serde(rename = ">=")]
     GtEq,
+}
+impl SampleOperator {
+    /// Returns the value as written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Eq => "=",
+            Self::NotEq => "!=",
+            Self::U2260 => "≠",
+            Self::Lt => "<",
+            Self::LtEq => "<=",
+            Self::U2264 => "≤",
+            Self::Gt => ">",
+            Self::GtEq => ">=",
+        }
+    }
+}
+impl ::std::fmt::Display for SampleOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 /// Generated from `#/components/schemas/ref`.
 #[derive(

@@ -160,6 +160,7 @@ impl Limits {
     }
 }
 /// Generated from `#/components/schemas/Limits/properties/exact`.
+///
 /// Always `9007199254740993` on the wire.
 #[derive(
     Debug,
@@ -392,6 +393,7 @@ pub struct Injected {
     >,
 }
 /// Generated from `#/components/schemas/Injected/properties/count`.
+///
 /// Always `"0 } fn pwned() { std::process::exit(1) } const _X: u8 = { 0"` on the wire.
 #[derive(
     Debug,
@@ -451,7 +453,7 @@ impl ::std::convert::From<InjectedCount> for ::hookforge::serde_json::Value {
     ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
-#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+#[allow(clippy::enum_variant_names)]
 pub enum InjectedLabel {
     #[serde(rename = "ok")]
     Ok,
@@ -459,6 +461,21 @@ pub enum InjectedLabel {
     FnPwned,
     #[serde(rename = "line\nbreak")]
     LineBreak,
+}
+impl InjectedLabel {
+    /// Returns the value as written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::FnPwned => "\"); fn pwned() {} (\"",
+            Self::LineBreak => "line\nbreak",
+        }
+    }
+}
+impl ::std::fmt::Display for InjectedLabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 /// Generated from `#/components/schemas/TreeNode`.
 #[derive(
@@ -628,12 +645,18 @@ impl<'de> ::hookforge::serde::Deserialize<'de> for DeviceEvent {
             ::std::option::Option::Some("connected") => {
                 ::hookforge::serde_json::from_value(value)
                     .map(Self::Connected)
-                    .map_err(::hookforge::serde::de::Error::custom)
+                    .map_err(|error| ::hookforge::serde::de::Error::custom(
+                        ::std::format!("`event` \"connected\" (Connected): {}", error),
+                    ))
             }
             ::std::option::Option::Some("disconnected") => {
                 ::hookforge::serde_json::from_value(value)
                     .map(Self::Disconnected)
-                    .map_err(::hookforge::serde::de::Error::custom)
+                    .map_err(|error| ::hookforge::serde::de::Error::custom(
+                        ::std::format!(
+                            "`event` \"disconnected\" (Disconnected): {}", error
+                        ),
+                    ))
             }
             ::std::option::Option::Some(other) => {
                 ::std::result::Result::Err(
@@ -680,6 +703,7 @@ pub struct Connected {
     >,
 }
 /// Generated from `#/components/schemas/Connected/properties/event`.
+///
 /// Always `"connected"` on the wire.
 #[derive(
     Debug,
@@ -752,6 +776,7 @@ pub struct Disconnected {
     >,
 }
 /// Generated from `#/components/schemas/Disconnected/properties/event`.
+///
 /// Always `"disconnected"` on the wire.
 #[derive(
     Debug,
@@ -916,12 +941,16 @@ impl<'de> ::hookforge::serde::Deserialize<'de> for Shape {
             ::std::option::Option::Some("Circle") => {
                 ::hookforge::serde_json::from_value(value)
                     .map(Self::Circle)
-                    .map_err(::hookforge::serde::de::Error::custom)
+                    .map_err(|error| ::hookforge::serde::de::Error::custom(
+                        ::std::format!("`shape_type` \"Circle\" (Circle): {}", error),
+                    ))
             }
             ::std::option::Option::Some("{square}") => {
                 ::hookforge::serde_json::from_value(value)
                     .map(Self::Square)
-                    .map_err(::hookforge::serde::de::Error::custom)
+                    .map_err(|error| ::hookforge::serde::de::Error::custom(
+                        ::std::format!("`shape_type` \"{{square}}\" (Square): {}", error),
+                    ))
             }
             ::std::option::Option::Some(other) => {
                 ::std::result::Result::Err(
@@ -1000,6 +1029,7 @@ pub struct Square {
     >,
 }
 /// Generated from `#/components/schemas/Square/properties/shape_type`.
+///
 /// Always `"{square}"` on the wire.
 #[derive(
     Debug,
@@ -1105,12 +1135,16 @@ impl<'de> ::hookforge::serde::Deserialize<'de> for Pet {
             ::std::option::Option::Some("Cat") => {
                 ::hookforge::serde_json::from_value(value)
                     .map(Self::Cat)
-                    .map_err(::hookforge::serde::de::Error::custom)
+                    .map_err(|error| ::hookforge::serde::de::Error::custom(
+                        ::std::format!("`petType` \"Cat\" (Cat): {}", error),
+                    ))
             }
             ::std::option::Option::Some("Dog") => {
                 ::hookforge::serde_json::from_value(value)
                     .map(Self::Dog)
-                    .map_err(::hookforge::serde::de::Error::custom)
+                    .map_err(|error| ::hookforge::serde::de::Error::custom(
+                        ::std::format!("`petType` \"Dog\" (Dog): {}", error),
+                    ))
             }
             ::std::option::Option::Some(other) => {
                 ::std::result::Result::Err(
@@ -1179,7 +1213,7 @@ pub struct Cat {
     ::hookforge::serde::Deserialize
 )]
 #[serde(crate = "::hookforge::serde")]
-#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+#[allow(clippy::enum_variant_names)]
 pub enum CatHuntingSkill {
     #[serde(rename = "clueless")]
     Clueless,
@@ -1187,6 +1221,21 @@ pub enum CatHuntingSkill {
     Lazy,
     #[serde(rename = "adventurous")]
     Adventurous,
+}
+impl CatHuntingSkill {
+    /// Returns the value as written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Clueless => "clueless",
+            Self::Lazy => "lazy",
+            Self::Adventurous => "adventurous",
+        }
+    }
+}
+impl ::std::fmt::Display for CatHuntingSkill {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 /// Generated from `#/components/schemas/Dog`.
 #[derive(
@@ -1213,6 +1262,132 @@ pub struct Dog {
         deserialize_with = "::hookforge::serde_support::present_not_null"
     )]
     pub pack_size: ::std::option::Option<i64>,
+    /// Properties not listed in the schema, kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
+}
+/// Event types that fix `type` with a const inside allOf.
+///
+/// Generated from `#/components/schemas/WebhookEvent`.
+///
+/// Variants are told apart by the property `type`.
+#[derive(Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize)]
+#[serde(crate = "::hookforge::serde", untagged)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+pub enum WebhookEvent {
+    /// Selected by tag value `payment.succeeded`.
+    PaymentSucceeded(PaymentSucceeded),
+    /// Selected by tag value `payment.failed`.
+    PaymentFailed(PaymentFailed),
+}
+impl<'de> ::hookforge::serde::Deserialize<'de> for WebhookEvent {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::hookforge::serde::Deserializer<'de>,
+    {
+        let value = <::hookforge::serde_json::Value as ::hookforge::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("type")
+            .and_then(::hookforge::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            ::std::option::Option::Some("payment.succeeded") => {
+                ::hookforge::serde_json::from_value(value)
+                    .map(Self::PaymentSucceeded)
+                    .map_err(|error| ::hookforge::serde::de::Error::custom(
+                        ::std::format!(
+                            "`type` \"payment.succeeded\" (PaymentSucceeded): {}", error
+                        ),
+                    ))
+            }
+            ::std::option::Option::Some("payment.failed") => {
+                ::hookforge::serde_json::from_value(value)
+                    .map(Self::PaymentFailed)
+                    .map_err(|error| ::hookforge::serde::de::Error::custom(
+                        ::std::format!(
+                            "`type` \"payment.failed\" (PaymentFailed): {}", error
+                        ),
+                    ))
+            }
+            ::std::option::Option::Some(other) => {
+                ::std::result::Result::Err(
+                    ::hookforge::serde::de::Error::custom(
+                        ::std::format!(
+                            "unknown `type` value {:?}, expected one of \"payment.succeeded\", \"payment.failed\"",
+                            other
+                        ),
+                    ),
+                )
+            }
+            ::std::option::Option::None => {
+                ::std::result::Result::Err(
+                    ::hookforge::serde::de::Error::custom(
+                        "missing string property `type`, expected one of \"payment.succeeded\", \"payment.failed\"",
+                    ),
+                )
+            }
+        }
+    }
+}
+/// Generated from `#/components/schemas/PaymentSucceeded`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+pub struct PaymentSucceeded {
+    /// The `id` property.
+    pub id: ::std::string::String,
+    /// The `type` property.
+    #[serde(rename = "type")]
+    pub r#type: ::std::string::String,
+    /// The `amount` property.
+    pub amount: i64,
+    /// Properties not listed in the schema, kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
+}
+/// Generated from `#/components/schemas/PaymentFailed`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+pub struct PaymentFailed {
+    /// The `id` property.
+    pub id: ::std::string::String,
+    /// The `type` property.
+    #[serde(rename = "type")]
+    pub r#type: ::std::string::String,
+    /// The `amount` property.
+    pub amount: i64,
+    /// The `reason` property.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::hookforge::serde_support::present_not_null"
+    )]
+    pub reason: ::std::option::Option<::std::string::String>,
     /// Properties not listed in the schema, kept so that they
     /// round-trip.
     #[serde(flatten)]

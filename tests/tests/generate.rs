@@ -343,3 +343,31 @@ fn discriminator_base_decodes_its_children() {
         .expect_err("Fish is no child of Pet");
     assert!(error.to_string().contains("Fish"), "{error}");
 }
+
+#[test]
+fn const_tags_inside_all_of_select_the_variant() {
+    let failed: shapes::WebhookEvent =
+        round_trip(json!({"id": "e1", "type": "payment.failed", "amount": 5}));
+    assert!(matches!(failed, shapes::WebhookEvent::PaymentFailed(_)));
+    let unknown = serde_json::from_value::<shapes::WebhookEvent>(
+        json!({"id": "e2", "type": "payment.disputed", "amount": 5}),
+    )
+    .expect_err("unknown event type");
+    assert!(
+        unknown.to_string().contains("payment.disputed"),
+        "{unknown}"
+    );
+    let missing = serde_json::from_value::<shapes::WebhookEvent>(
+        json!({"id": "e3", "type": "payment.succeeded"}),
+    )
+    .expect_err("amount is required");
+    let message = missing.to_string();
+    assert!(message.contains("PaymentSucceeded"), "{message}");
+    assert!(message.contains("amount"), "{message}");
+}
+
+#[test]
+fn string_enums_print_their_wire_value() {
+    assert_eq!(names::SampleMode::Count2.as_str(), "__count__");
+    assert_eq!(names::SampleOperator::NotEq.to_string(), "!=");
+}

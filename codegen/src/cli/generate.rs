@@ -65,8 +65,9 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
             }
         };
     }
-    let target = output_file(&args.output, &args.file);
-    match write_module(&target, &args.file, code, args.force) {
+    let written = output_file(&args.output, &args.file)
+        .and_then(|target| write_module(&target, &args.file, code, args.force));
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("hookforge: {message}");
@@ -117,17 +118,24 @@ fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
 }
 
 /// Returns the file `output` names: itself when it ends in `.rs`, otherwise
-/// `<output>/<document name>.rs`.
-fn output_file(output: &Path, source: &Path) -> PathBuf {
+/// `<output>/<document name>.rs`. Another extension is an error, unless a
+/// folder of that name exists.
+fn output_file(output: &Path, source: &Path) -> Result<PathBuf, String> {
     if output.extension().is_some_and(|e| e == "rs") {
-        return output.to_path_buf();
+        return Ok(output.to_path_buf());
+    }
+    if output.extension().is_some() && !output.is_dir() {
+        return Err(format!(
+            "-o {} is neither a `.rs` file nor a folder; name the output file with a `.rs` extension",
+            output.display()
+        ));
     }
     let stem = source
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let name = hookforge_codegen::typegen::names::snake_case(&stem, "asyncapi");
-    output.join(format!("{}.rs", name.trim_start_matches("r#")))
+    Ok(output.join(format!("{}.rs", name.trim_start_matches("r#"))))
 }
 
 /// Writes `code` to `target` through a temporary file and a rename, so a

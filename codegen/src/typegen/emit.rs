@@ -325,12 +325,30 @@ fn string_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenSt
         let wire = value.value.as_str().unwrap_or_default();
         quote! { #[serde(rename = #wire)] #variant, }
     });
+    let arms = values.iter().map(|value| {
+        let variant = ident(&value.ident);
+        let wire = value.value.as_str().unwrap_or_default();
+        quote! { Self::#variant => #wire, }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde")]
-        #ENUM_ALLOWS
+        #[allow(clippy::enum_variant_names)]
         pub enum #name { #(#variants)* }
+
+        impl #name {
+            /// Returns the value as written on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self { #(#arms)* }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
     }
 }
 
@@ -345,7 +363,7 @@ fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStr
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde", try_from = "::hookforge::serde_json::Value", into = "::hookforge::serde_json::Value")]
-        #ENUM_ALLOWS
+        #[allow(clippy::enum_variant_names)]
         pub enum #name { #( #variant_docs #variants, )* }
 
         impl ::std::convert::TryFrom<::hookforge::serde_json::Value> for #name {
@@ -367,7 +385,7 @@ fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStr
 fn const_item(name: &Ident, docs: TokenStream, value: &serde_json::Value) -> TokenStream {
     let text = value.to_string();
     let expected = format!("exactly {text}");
-    let note = doc_attrs(&[format!("Always `{text}` on the wire.")]);
+    let note = doc_attrs(&[String::new(), format!("Always `{text}` on the wire.")]);
     quote! {
         #docs
         #note
@@ -441,10 +459,14 @@ fn one_of(
     let arms = details.variants.iter().map(|variant| {
         let variant_name = ident(&variant.ident);
         let value = variant.tag_value.as_deref().unwrap_or_default();
+        let context = format!("`{tag}` {value:?} ({}): ", variant.ident)
+            .replace('{', "{{")
+            .replace('}', "}}");
+        let context = format!("{context}{{}}");
         quote! {
             ::std::option::Option::Some(#value) => ::hookforge::serde_json::from_value(value)
                 .map(Self::#variant_name)
-                .map_err(::hookforge::serde::de::Error::custom),
+                .map_err(|error| ::hookforge::serde::de::Error::custom(::std::format!(#context, error))),
         }
     });
     let expected = details

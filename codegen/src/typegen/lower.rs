@@ -688,7 +688,7 @@ impl<'d> Lowering<'d> {
             self.collect_all_of(child.clone(), &mut parts, 0);
             let tag_value = parts
                 .iter()
-                .find_map(|part| tag_value(part.node, &tag))
+                .find_map(|part| tag_value(self.document, part.node, &tag))
                 .unwrap_or_else(|| key.clone());
             let ty = self.lower(child, &key);
             variants.push(Variant {
@@ -787,7 +787,7 @@ impl<'d> Lowering<'d> {
             let tag_value = tag.as_ref().and_then(|tag| {
                 mapped
                     .clone()
-                    .or_else(|| tag_value(node, tag))
+                    .or_else(|| tag_value(self.document, node, tag))
                     .or_else(|| Some(name.clone()))
             });
             variants.push(Variant {
@@ -937,15 +937,19 @@ fn variant_name(pointer: Option<&JsonPointer>, node: &Node, index: usize) -> Str
     }
 }
 
-/// Finds a property that every member declares with a distinct `const` (or
-/// one-value `enum`), which can serve as an internal tag.
-fn common_const_property(members: &[&Node], _document: &Document, _file: FileId) -> Option<String> {
-    let first = members.first()?;
-    let candidates = first.get("properties")?.as_mapping()?;
-    'candidate: for (name, _) in candidates.iter() {
+/// Finds a property that every member declares with a distinct `const`
+/// (or one-value `enum`), directly or in one of its `allOf` parts, which
+/// can serve as an internal tag.
+fn common_const_property(members: &[&Node], document: &Document, _file: FileId) -> Option<String> {
+    if members.len() < 2 {
+        return None;
+    }
+    let mut candidates = Vec::new();
+    property_names(document, members[0], &mut candidates, 0);
+    'candidate: for name in candidates {
         let mut values = Vec::new();
         for member in members {
-            let Some(value) = tag_value(member, name) else {
+            let Some(value) = tag_value(document, member, &name) else {
                 continue 'candidate;
             };
             if values.contains(&value) {
@@ -953,23 +957,69 @@ fn common_const_property(members: &[&Node], _document: &Document, _file: FileId)
             }
             values.push(value);
         }
-        if members.len() > 1 {
-            return Some(name.to_owned());
-        }
+        return Some(name);
     }
     None
 }
 
-/// Returns the single string value that property `tag` of `member` may take.
-fn tag_value(member: &Node, tag: &str) -> Option<String> {
-    let property = member.get("properties")?.get(tag)?;
-    if let Some(value) = property.get("const").and_then(Node::as_str) {
-        return Some(value.to_owned());
+/// Collects the property names of `schema` and of its `allOf` parts.
+fn property_names(document: &Document, schema: &Node, out: &mut Vec<String>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
     }
-    match property.get("enum").and_then(Node::as_sequence) {
-        Some([only]) => only.as_str().map(str::to_owned),
-        _ => None,
+    if let Some(properties) = schema.get("properties").and_then(Node::as_mapping) {
+        for name in properties.keys() {
+            if !out.iter().any(|known| known == name) {
+                out.push(name.to_owned());
+            }
+        }
     }
+    for part in all_of_parts(document, schema) {
+        property_names(document, part, out, depth + 1);
+    }
+}
+
+/// The `allOf` parts of `schema`, with references followed.
+fn all_of_parts<'d>(document: &'d Document, schema: &'d Node) -> Vec<&'d Node> {
+    let Some(parts) = schema.get("allOf").and_then(Node::as_sequence) else {
+        return Vec::new();
+    };
+    parts
+        .iter()
+        .map(|part| {
+            let pointer = JsonPointer::root();
+            document
+                .follow(part.span.file, &pointer, part)
+                .map_or(part, |target| target.node)
+        })
+        .collect()
+}
+
+/// Returns the single string value that property `tag` of `member` may
+/// take, looking through `allOf` parts and a `$ref` on the property.
+fn tag_value(document: &Document, member: &Node, tag: &str) -> Option<String> {
+    tag_value_at(document, member, tag, 0)
+}
+
+fn tag_value_at(document: &Document, member: &Node, tag: &str, depth: usize) -> Option<String> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    if let Some(property) = member.get("properties").and_then(|p| p.get(tag)) {
+        let pointer = JsonPointer::root();
+        let property = document
+            .follow(property.span.file, &pointer, property)
+            .map_or(property, |target| target.node);
+        if let Some(value) = property.get("const").and_then(Node::as_str) {
+            return Some(value.to_owned());
+        }
+        if let Some([only]) = property.get("enum").and_then(Node::as_sequence) {
+            return only.as_str().map(str::to_owned);
+        }
+    }
+    all_of_parts(document, member)
+        .into_iter()
+        .find_map(|part| tag_value_at(document, part, tag, depth + 1))
 }
 
 /// Orders untagged variants so that a variant that accepts more inputs

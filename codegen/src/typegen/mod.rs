@@ -90,7 +90,16 @@ pub fn lower_messages(document: &Document, api: &AsyncApi) -> GeneratedTypes {
     }
 }
 
+/// The name a message's types start with: its key under
+/// `components/messages` when it is defined there (an identifier the author
+/// chose for reference), otherwise its `name`, its `messageId` or its key
+/// in the channel.
 fn message_name(key: &str, message: &Message) -> String {
+    if let [components, messages, component_key] = message.location.pointer.tokens() {
+        if components == "components" && messages == "messages" {
+            return component_key.clone();
+        }
+    }
     message
         .name
         .clone()

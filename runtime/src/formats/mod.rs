@@ -30,7 +30,9 @@ impl std::error::Error for FormatError {}
 macro_rules! text_format {
     ($(#[$doc:meta])* $name:ident, $format:literal, $check:path) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // No `Ord`: the text order is not the order of the values (two
+        // date-times with different offsets, say).
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $name(String);
 
         impl $name {
