@@ -75,8 +75,8 @@ median() {
         if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# Runs a command quietly and prints its wall time in seconds, or "failed";
-# its output goes to the log file $1.
+# Runs a command quietly and prints its wall time in seconds, or "failed".
+# The command's output goes to the log file $1.
 timed() {
     local log="$1"
     shift
@@ -88,9 +88,15 @@ timed() {
     fi
 }
 
-# Prints the first compiler error of a cargo log, on one line.
+# Prints the first compiler error of a cargo log and its location, on one
+# line.
 first_error() {
-    grep -m1 -A3 '^error' "$1" | tr '\n' ' ' | sed 's/  */ /g' | cut -c1-200
+    grep -m1 -A1 '^error' "$1" | tr '\n' ' ' | sed 's/  */ /g' | cut -c1-200
+}
+
+# Escapes the pipe characters of $1 for a Markdown table cell.
+cell() {
+    printf '%s' "${1//|/\\|}"
 }
 
 # Creates a scratch crate in $1 named $2 whose src/lib.rs is the file $3 and
@@ -153,6 +159,7 @@ echo "== machine"
     echo "nproc: $(nproc)"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p')"
     echo "memory: $(free -h | awk '/^Mem:/ { print $2 }')"
+    echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- codegen runtime || echo ' with uncommitted changes in codegen/ or runtime/')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "rustc: $(rustc --version)"
     echo "node: $(node --version)"
@@ -249,10 +256,10 @@ criterion_median_ms() {
     fi
 }
 
-# Divides $1 by $2 with two decimals, or prints "-".
+# Divides $1 by $2 with three decimals, or prints "-".
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN {
-        if (a + 0 > 0 && b + 0 > 0) printf "%.2f\n", a / b; else print "-" }'
+        if (a + 0 > 0 && b + 0 > 0) printf "%.3f\n", a / b; else print "-" }'
 }
 
 {
@@ -277,7 +284,7 @@ ratio() {
             from_parsed="-"
         fi
         rules="$([[ "$(json "$result" 'r.example_checks')" == false ]] && echo off || echo on)"
-        echo "| $name | $bytes | $types | $hookforge_ms | $rules | $models | $end_to_end | $parse | $from_parsed | $(ratio "$hookforge_ms" "$end_to_end") |"
+        echo "| $name | $bytes | $types | $hookforge_ms | $rules | $(cell "$models") | $end_to_end | $parse | $from_parsed | $(ratio "$hookforge_ms" "$end_to_end") |"
     done
     echo
     echo "### Modelina with its default parser rules"
@@ -286,7 +293,7 @@ ratio() {
     echo "| --- | --- |"
     for row in "${INPUTS[@]}"; do
         IFS=$'\t' read -r name _ _ _ <<<"$row"
-        echo "| $name | ${MDL_DEFAULT[$name]} |"
+        echo "| $name | $(cell "${MDL_DEFAULT[$name]}") |"
     done
     echo
     echo "### Does the output compile (cargo check)"
@@ -295,7 +302,7 @@ ratio() {
     echo "| --- | --- | --- |"
     for row in "${INPUTS[@]}"; do
         IFS=$'\t' read -r name _ _ _ <<<"$row"
-        echo "| $name | ${HF_COMPILES[$name]} | ${MDL_COMPILES[$name]} |"
+        echo "| $name | $(cell "${HF_COMPILES[$name]}") | $(cell "${MDL_COMPILES[$name]}") |"
     done
     echo
     echo "### Compile time of the generated code (median of $COMPILE_RUNS, s)"
