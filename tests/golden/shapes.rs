@@ -702,6 +702,37 @@ pub struct Connected {
         ::hookforge::serde_json::Value,
     >,
 }
+/// Generated from `#/components/schemas/Disconnected`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+pub struct Disconnected {
+    /// The `event` property.
+    pub event: DisconnectedEvent,
+    /// The `reason` property.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::hookforge::serde_support::present_not_null"
+    )]
+    pub reason: ::std::option::Option<::std::string::String>,
+    /// The `at` property.
+    pub at: ::std::string::String,
+    /// Properties not listed in the schema, kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
+}
 /// Generated from `#/components/schemas/Connected/properties/event`.
 ///
 /// Always `"connected"` on the wire.
@@ -743,37 +774,6 @@ impl ::std::convert::From<ConnectedEvent> for ::hookforge::serde_json::Value {
     fn from(_: ConnectedEvent) -> Self {
         ::hookforge::serde_support::json_value("\"connected\"")
     }
-}
-/// Generated from `#/components/schemas/Disconnected`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Default,
-    ::hookforge::serde::Serialize,
-    ::hookforge::serde::Deserialize
-)]
-#[serde(crate = "::hookforge::serde")]
-pub struct Disconnected {
-    /// The `event` property.
-    pub event: DisconnectedEvent,
-    /// The `reason` property.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::hookforge::serde_support::present_not_null"
-    )]
-    pub reason: ::std::option::Option<::std::string::String>,
-    /// The `at` property.
-    pub at: ::std::string::String,
-    /// Properties not listed in the schema, kept so that they
-    /// round-trip.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::hookforge::serde_json::Value,
-    >,
 }
 /// Generated from `#/components/schemas/Disconnected/properties/event`.
 ///
@@ -1199,6 +1199,39 @@ pub struct Cat {
         ::hookforge::serde_json::Value,
     >,
 }
+/// Generated from `#/components/schemas/Dog`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    ::hookforge::serde::Serialize,
+    ::hookforge::serde::Deserialize
+)]
+#[serde(crate = "::hookforge::serde")]
+pub struct Dog {
+    /// The `name` property.
+    pub name: ::std::string::String,
+    /// The `petType` property.
+    #[serde(rename = "petType")]
+    pub pet_type: ::std::string::String,
+    /// Constraints (not checked when decoding): `minimum` 0.
+    #[serde(rename = "packSize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::hookforge::serde_support::present_not_null"
+    )]
+    pub pack_size: ::std::option::Option<i64>,
+    /// Properties not listed in the schema, kept so that they
+    /// round-trip.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::hookforge::serde_json::Value,
+    >,
+}
 /// Generated from `#/components/schemas/Cat/allOf/1/properties/huntingSkill`.
 #[derive(
     Debug,
@@ -1236,39 +1269,6 @@ impl ::std::fmt::Display for CatHuntingSkill {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-/// Generated from `#/components/schemas/Dog`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Default,
-    ::hookforge::serde::Serialize,
-    ::hookforge::serde::Deserialize
-)]
-#[serde(crate = "::hookforge::serde")]
-pub struct Dog {
-    /// The `name` property.
-    pub name: ::std::string::String,
-    /// The `petType` property.
-    #[serde(rename = "petType")]
-    pub pet_type: ::std::string::String,
-    /// Constraints (not checked when decoding): `minimum` 0.
-    #[serde(rename = "packSize")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::hookforge::serde_support::present_not_null"
-    )]
-    pub pack_size: ::std::option::Option<i64>,
-    /// Properties not listed in the schema, kept so that they
-    /// round-trip.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::hookforge::serde_json::Value,
-    >,
 }
 /// Event types that fix `type` with a const inside allOf.
 ///

@@ -7,8 +7,92 @@
 
 use super::space::{TypeDetails, TypeId, TypeRef, TypeSpace};
 
-/// Wraps every by-value edge that lies on a cycle in `Box`.
+/// Longest chain of types nested by value that is left unboxed. rustc's
+/// drop check and layout computation recurse along such chains and give up
+/// (E0320) after a few hundred levels, which generated documents with long
+/// `$ref` chains reach; boxing every 32nd link keeps them far from that.
+const MAX_BY_VALUE_CHAIN: usize = 32;
+
+/// Wraps every by-value edge that lies on a cycle in `Box`, then boxes
+/// edges of chains longer than [`MAX_BY_VALUE_CHAIN`].
 pub(crate) fn box_cycles(space: &mut TypeSpace) {
+    box_cyclic_edges(space);
+    box_long_chains(space);
+}
+
+/// Boxes the edge to a child whose own by-value chain would make the
+/// parent's chain longer than [`MAX_BY_VALUE_CHAIN`]. The by-value graph is
+/// acyclic after `box_cyclic_edges`, so children are visited before their
+/// parents in post-order.
+fn box_long_chains(space: &mut TypeSpace) {
+    let edges: Vec<Vec<usize>> = space
+        .entries
+        .iter()
+        .map(|entry| {
+            let mut out = Vec::new();
+            for_each_member(&entry.details, |ty| out.extend(by_value(ty).map(|id| id.0)));
+            out
+        })
+        .collect();
+    let mut height = vec![0usize; edges.len()];
+    for node in post_order(&edges) {
+        let mut tallest = 0;
+        let mut wrap = |ty: &mut TypeRef| {
+            let Some(child) = by_value(ty) else {
+                return;
+            };
+            if height[child.0] + 1 > MAX_BY_VALUE_CHAIN {
+                box_edge(ty);
+            } else {
+                tallest = tallest.max(height[child.0]);
+            }
+        };
+        match &mut space.entries[node].details {
+            TypeDetails::Struct(s) => s.fields.iter_mut().for_each(|f| wrap(&mut f.ty)),
+            TypeDetails::OneOf(o) => o.variants.iter_mut().for_each(|v| wrap(&mut v.ty)),
+            TypeDetails::Alias(ty) | TypeDetails::Newtype(ty) => wrap(ty),
+            _ => {}
+        }
+        height[node] = tallest + 1;
+    }
+}
+
+/// Wraps the named type inside `ty` (directly or under `Option`) in `Box`.
+fn box_edge(ty: &mut TypeRef) {
+    match ty {
+        TypeRef::Named(_) => *ty = TypeRef::Box(Box::new(ty.clone())),
+        TypeRef::Option(inner) => box_edge(inner),
+        _ => {}
+    }
+}
+
+/// Nodes in depth-first post-order (children first), iteratively.
+fn post_order(edges: &[Vec<usize>]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(edges.len());
+    let mut visited = vec![false; edges.len()];
+    for start in 0..edges.len() {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&child) = edges[node].get(next) {
+                stack.push((node, next + 1));
+                if !visited[child] {
+                    visited[child] = true;
+                    stack.push((child, 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    order
+}
+
+/// Wraps every by-value edge that lies on a cycle in `Box`.
+fn box_cyclic_edges(space: &mut TypeSpace) {
     let edges: Vec<Vec<usize>> = space
         .entries
         .iter()

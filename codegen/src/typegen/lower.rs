@@ -4,7 +4,7 @@
 //! so forward and circular references resolve to the id; cycles are broken
 //! with `Box` afterwards (see `cycles`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Document;
@@ -37,6 +37,13 @@ pub struct Lowering<'d> {
     /// Locations found to recur through `in_progress`, with the newtype
     /// reserved for them.
     recurring: HashMap<SchemaLocation, TypeId>,
+    /// Named types reserved for schemas reached through a reference, whose
+    /// lowering waits in `queue`; `reserve` hands out these ids again.
+    deferred_ids: HashMap<SchemaLocation, TypeId>,
+    /// Referenced schemas to lower after the current one. Lowering them
+    /// from a queue keeps the Rust stack as deep as the inline nesting of
+    /// one schema, not as long as a chain of references between schemas.
+    queue: VecDeque<(Schema<'d>, SchemaLocation, String)>,
     /// Locations whose schema admits `null`, so that the reference stored
     /// for them when their type is reserved is `Option<Name>`.
     nullable: HashSet<SchemaLocation>,
@@ -65,6 +72,8 @@ impl<'d> Lowering<'d> {
             in_progress: HashSet::new(),
             recurring: HashMap::new(),
             nullable: HashSet::new(),
+            deferred_ids: HashMap::new(),
+            queue: VecDeque::new(),
             type_names: NameScope::default(),
             diagnostics: Vec::new(),
             depth: 0,
@@ -143,6 +152,7 @@ impl<'d> Lowering<'d> {
             node,
         };
         let ty = self.lower(schema.clone(), hint);
+        self.drain();
         // A root schema that is a plain primitive still gets a name, so the
         // message has a type to refer to.
         match ty {
@@ -161,6 +171,23 @@ impl<'d> Lowering<'d> {
     /// Finishes lowering: boxes cycle edges and returns the space and the
     /// diagnostics found.
     pub fn finish(mut self) -> (TypeSpace, Vec<Diagnostic>) {
+        self.drain();
+        // Untagged variants are ordered once every type is complete, since
+        // the order depends on the variants' fields.
+        for index in 0..self.space.entries.len() {
+            let details = std::mem::replace(
+                &mut self.space.entries[index].details,
+                TypeDetails::Alias(TypeRef::Json),
+            );
+            let details = match details {
+                TypeDetails::OneOf(mut one_of) if one_of.tagging == Tagging::Untagged => {
+                    order_untagged(&mut one_of.variants, &self.space);
+                    TypeDetails::OneOf(one_of)
+                }
+                other => other,
+            };
+            self.space.entries[index].details = details;
+        }
         super::cycles::box_cycles(&mut self.space);
         (self.space, self.diagnostics)
     }
@@ -201,6 +228,13 @@ impl<'d> Lowering<'d> {
         if let Some(known) = self.by_location.get(&location) {
             return known.clone();
         }
+        let through_reference = location != (schema.file, schema.pointer.clone());
+        if self.depth > 0
+            && (through_reference || is_component(&location))
+            && becomes_named(target.node)
+        {
+            return self.defer(target, location, hint);
+        }
         if self.depth >= MAX_DEPTH {
             self.warn(
                 &target,
@@ -238,6 +272,51 @@ impl<'d> Lowering<'d> {
             self.space.entries[id.0].details = TypeDetails::Newtype(ty);
         }
         TypeRef::Named(id)
+    }
+
+    /// Reserves the named type of a referenced schema now and queues its
+    /// lowering; see `queue`.
+    fn defer(&mut self, target: Schema<'d>, location: SchemaLocation, hint: &str) -> TypeRef {
+        let name_hint = type_name_hint(self.document, &target, hint);
+        if self.is_nullable(&target) {
+            self.nullable.insert(location.clone());
+        }
+        let id = self.reserve(&name_hint, &target, location.clone());
+        self.deferred_ids.insert(location.clone(), id);
+        self.queue
+            .push_back((target, location.clone(), hint.to_owned()));
+        self.by_location
+            .get(&location)
+            .cloned()
+            .unwrap_or(TypeRef::Named(id))
+    }
+
+    /// Lowers every queued schema. A schema that turns out not to need a
+    /// type of its own (a single-member `oneOf`, say) keeps its reserved
+    /// name as an alias, or as a newtype when it refers to itself.
+    fn drain(&mut self) {
+        while let Some((schema, location, hint)) = self.queue.pop_front() {
+            let depth = std::mem::replace(&mut self.depth, 1);
+            self.in_progress.insert(location.clone());
+            let ty = self.lower_target(schema.clone(), location.clone(), &hint);
+            self.in_progress.remove(&location);
+            self.nullable.remove(&location);
+            self.depth = depth;
+            let Some(id) = self.deferred_ids.remove(&location) else {
+                continue;
+            };
+            self.space.entries[id.0].details = if by_value_id(&ty) == Some(id) {
+                self.warn(
+                    &schema,
+                    "schema is defined only by itself; typed as serde_json::Value".to_owned(),
+                );
+                TypeDetails::Alias(TypeRef::Json)
+            } else if mentions(&ty, id) {
+                TypeDetails::Newtype(ty)
+            } else {
+                TypeDetails::Alias(strip_option(ty))
+            };
+        }
     }
 
     fn lower_target(
@@ -327,6 +406,11 @@ impl<'d> Lowering<'d> {
     /// Reserves a named type for `location` before its children are
     /// lowered, so references back to it resolve.
     fn reserve(&mut self, hint: &str, schema: &Schema<'d>, location: SchemaLocation) -> TypeId {
+        if let Some(id) = self.deferred_ids.remove(&location) {
+            // Reserved when the schema was queued; `by_location` is set.
+            self.nullable.remove(&location);
+            return id;
+        }
         let name = match self.component_names.remove(&location) {
             Some(name) => name,
             None => self.type_names.claim(&pascal_case(hint, "Schema")),
@@ -802,9 +886,6 @@ impl<'d> Lowering<'d> {
             }
             _ => Tagging::Untagged,
         };
-        if tagging == Tagging::Untagged {
-            order_untagged(&mut variants, &self.space);
-        }
         self.space.entries[id.0].details = TypeDetails::OneOf(OneOfDetails { variants, tagging });
         wrap(TypeRef::Named(id))
     }
@@ -1330,4 +1411,47 @@ fn number_variant_name(text: &str) -> String {
         })
         .collect();
     format!("{sign}{body}")
+}
+
+/// Whether `location` is an entry of `components/schemas`.
+fn is_component(location: &SchemaLocation) -> bool {
+    matches!(location.1.tokens(), [components, schemas, _] if components == "components" && schemas == "schemas")
+}
+
+/// Whether lowering `node` reserves a named type (a struct, an enum, a
+/// const or a `oneOf`), as opposed to a type expression such as `String`
+/// or `Vec<T>`. A wrong guess costs only an alias.
+fn becomes_named(node: &Node) -> bool {
+    let Some(map) = node.as_mapping() else {
+        return false;
+    };
+    ["enum", "const", "oneOf", "anyOf", "allOf", "discriminator"]
+        .iter()
+        .any(|key| map.contains_key(key))
+        || map
+            .get("properties")
+            .and_then(Node::as_mapping)
+            .is_some_and(|p| !p.is_empty())
+        || map.get("additionalProperties").and_then(Node::as_bool) == Some(false)
+}
+
+/// Whether `ty` refers to type `id` anywhere.
+fn mentions(ty: &TypeRef, id: TypeId) -> bool {
+    match ty {
+        TypeRef::Named(other) => *other == id,
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => mentions(inner, id),
+        _ => false,
+    }
+}
+
+/// `ty` without an outer `Option`: a reserved alias gets the nullability
+/// from the references to it, which already carry `Option`.
+fn strip_option(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Option(inner) => *inner,
+        other => other,
+    }
 }
