@@ -37,7 +37,7 @@ pub struct Validation {
 }
 
 impl Validation {
-    /// Whether the document is valid: it was read and has no errors.
+    /// Checks whether the document is valid: it was read and has no errors.
     pub fn is_valid(&self) -> bool {
         self.document.is_some() && !self.diagnostics.iter().any(Diagnostic::is_error)
     }
@@ -64,8 +64,8 @@ pub struct GeneratedCode {
     /// The formatted source, starting with a header comment; `None` when
     /// the document is invalid or a payload cannot be typed.
     pub code: Option<String>,
-    /// The validation the code rests on. Its diagnostics also hold the
-    /// problems found while generating, and its document holds the sources
+    /// The validation the code rests on. Its diagnostics also contain the
+    /// problems found while generating, and its document contains the sources
     /// they point into.
     pub validation: Validation,
 }

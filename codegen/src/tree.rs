@@ -14,7 +14,7 @@ use crate::source::Span;
 pub struct Node {
     /// The value itself.
     pub value: Value,
-    /// Where the value is written.
+    /// Source span of the value.
     pub span: Span,
 }
 
@@ -47,7 +47,7 @@ pub struct Number {
 }
 
 impl Number {
-    /// Creates a number from JSON-syntax text; `is_integer` tells whether it
+    /// Creates a number from JSON-syntax text; `is_integer` states whether it
     /// was written without fraction or exponent.
     pub fn new(text: impl Into<String>, is_integer: bool) -> Number {
         Number {
@@ -107,7 +107,7 @@ impl Number {
 /// A mapping entry: its key's span and its value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    /// Where the key is written.
+    /// Source span of the key.
     pub key_span: Span,
     /// The value.
     pub value: Node,

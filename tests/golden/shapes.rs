@@ -619,7 +619,7 @@ pub struct Person {
 }
 /// Generated from `#/components/schemas/DeviceEvent`.
 ///
-/// Variants are told apart by the property `event`.
+/// The property `event` selects the variant.
 #[derive(Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize)]
 #[serde(crate = "::hookforge::serde", untagged)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
@@ -915,7 +915,7 @@ pub struct SongReleasedHeaders {
 ///
 /// Generated from `#/components/schemas/Shape`.
 ///
-/// Variants are told apart by the property `shape_type`.
+/// The property `shape_type` selects the variant.
 #[derive(Debug, Clone, PartialEq, ::hookforge::serde::Serialize)]
 #[serde(crate = "::hookforge::serde", untagged)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
@@ -1109,7 +1109,7 @@ pub enum Looping {
 ///
 /// Generated from `#/components/schemas/Pet`.
 ///
-/// Variants are told apart by the property `petType`.
+/// The property `petType` selects the variant.
 #[derive(Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize)]
 #[serde(crate = "::hookforge::serde", untagged)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
@@ -1274,7 +1274,7 @@ impl ::std::fmt::Display for CatHuntingSkill {
 ///
 /// Generated from `#/components/schemas/WebhookEvent`.
 ///
-/// Variants are told apart by the property `type`.
+/// The property `type` selects the variant.
 #[derive(Debug, Clone, PartialEq, Eq, ::hookforge::serde::Serialize)]
 #[serde(crate = "::hookforge::serde", untagged)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]

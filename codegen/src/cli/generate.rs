@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 use hookforge_codegen::render::{human, Style};
-use hookforge_codegen::source::SourceMap;
 use hookforge_codegen::{generate_types, GeneratedCode};
 
 use super::load_args::LoadArgs;
+use super::validate::root_sources;
 
 /// Options of `hookforge generate`.
 #[derive(Debug, Args)]
@@ -104,17 +104,6 @@ fn write_new(path: &Path, code: &str) -> io::Result<()> {
         .open(path)?;
     file.write_all(code.as_bytes())?;
     file.sync_all()
-}
-
-/// Reads the root file alone, to show snippets of errors that kept the
-/// document from loading (a syntax error, say).
-fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
-    let mut sources = SourceMap::default();
-    let small_enough = fs::metadata(path).is_ok_and(|meta| meta.len() <= max_file_bytes);
-    if let (true, Ok(text)) = (small_enough, fs::read_to_string(path)) {
-        sources.add(path.to_path_buf(), text);
-    }
-    sources
 }
 
 /// Returns the file `output` names: itself when it ends in `.rs`, otherwise

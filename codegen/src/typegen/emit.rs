@@ -452,7 +452,7 @@ fn one_of(
     };
     let tag_doc = doc_attrs(&[
         String::new(),
-        format!("Variants are told apart by the property `{tag}`."),
+        format!("The property `{tag}` selects the variant."),
     ]);
     let eq = derives.eq.then(|| quote!(Eq,));
     let hash = derives.hash.then(|| quote!(Hash,));

@@ -435,7 +435,7 @@ impl<'d> Lowering<'d> {
         id
     }
 
-    /// Whether a schema admits `null`: `type` lists `null`, `nullable: true`
+    /// Checks whether a schema admits `null`: `type` lists `null`, `nullable: true`
     /// (OpenAPI's spelling, common in AsyncAPI documents), `enum` contains
     /// `null`, or a `oneOf` / `anyOf` alternative is the `null` type.
     fn is_nullable(&self, schema: &Schema<'d>) -> bool {
@@ -822,7 +822,7 @@ impl<'d> Lowering<'d> {
                 continue;
             }
             if target.is_some() && members.iter().any(|(_, _, _, t)| *t == target) {
-                // The same schema twice could never be told apart.
+                // The same schema twice gives two variants that decode alike.
                 continue;
             }
             members.push((name, member, node, target));
@@ -1060,7 +1060,7 @@ fn property_names(document: &Document, schema: &Node, out: &mut Vec<String>, dep
     }
 }
 
-/// The `allOf` parts of `schema`, with references followed.
+/// Returns the `allOf` parts of `schema`, with references followed.
 fn all_of_parts<'d>(document: &'d Document, schema: &'d Node) -> Vec<&'d Node> {
     let Some(parts) = schema.get("allOf").and_then(Node::as_sequence) else {
         return Vec::new();
@@ -1283,7 +1283,7 @@ fn docs(node: &Node) -> Vec<String> {
     lines
 }
 
-/// The validation keywords a Rust type does not enforce, as `keyword: value`
+/// Lists the validation keywords a Rust type does not enforce, as `keyword: value`
 /// texts, so the doc comment states what the schema requires.
 fn constraints(node: &Node) -> Vec<String> {
     const KEYWORDS: &[&str] = &[
@@ -1370,7 +1370,7 @@ fn symbol_name(value: &str) -> String {
     }
 }
 
-/// The named type `ty` is, directly or inside `Option`.
+/// Returns the named type that `ty` is, directly or inside `Option`.
 fn by_value_id(ty: &TypeRef) -> Option<TypeId> {
     match ty {
         TypeRef::Named(id) => Some(*id),
@@ -1379,7 +1379,7 @@ fn by_value_id(ty: &TypeRef) -> Option<TypeId> {
     }
 }
 
-/// Whether `value` converts to `serde_json::Value` without change: numbers
+/// Checks whether `value` converts to `serde_json::Value` without change: numbers
 /// beyond `f64` (`1e400`) and integers beyond 64 bits lose their value.
 fn exactly_representable(value: &Node) -> bool {
     match &value.value {

@@ -1,5 +1,5 @@
-//! The type space: every Rust type generated for a document, as data that
-//! knows nothing of syntax.
+//! The type space: every Rust type generated for a document, as data
+//! without Rust syntax.
 
 use crate::pointer::JsonPointer;
 use crate::source::FileId;
