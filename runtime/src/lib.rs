@@ -1,12 +1,27 @@
-//! Runtime support for code that Hookforge generates.
+//! Runtime support for code that Hookforge generates, and for applications
+//! that send or receive webhooks.
 //!
 //! Generated code refers to its dependencies only through this crate, so an
 //! application adds one dependency and never meets a version mismatch.
-//! Signing, retries, circuit breakers and the dead-letter queue are not
-//! written yet; today the crate provides what generated types need.
+//!
+//! | feature    | what it adds |
+//! |------------|--------------|
+//! | `signing`  | [`signing`]: Standard Webhooks signatures (default) |
+//! | `delivery` | [`retry`], [`breaker`], [`outbox`], [`idempotency`], [`trace`], [`metrics`] |
+//! | `sqlite`   | the embedded store in one SQLite file |
+//! | `postgres` | the PostgreSQL outbox, for several senders on one queue |
+//! | `redis`    | the Redis idempotency store |
+//! | `client`   | the HTTP sender over reqwest |
+//! | `tls`      | HTTPS and client certificates for the sender |
+//! | `server`   | axum building blocks for receivers |
 
 pub mod formats;
 pub mod serde_support;
+
+#[cfg(feature = "delivery")]
+pub mod idempotency;
+#[cfg(feature = "delivery")]
+pub mod outbox;
 
 pub use serde;
 pub use serde_json;
