@@ -13,6 +13,13 @@
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod codec;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+
 /// Row id of a delivery inside one store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DeliveryId(pub i64);
@@ -172,8 +179,10 @@ pub trait OutboxStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
 
     /// Returns one delivery, pending or dead, or `None` when the id is unknown.
-    fn get(&self, id: DeliveryId)
-        -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
+    fn get(
+        &self,
+        id: DeliveryId,
+    ) -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
 
     /// Moves the matching dead letters back to pending, due at `now`, with
     /// their attempt count reset to zero. Returns how many moved. The
@@ -186,8 +195,10 @@ pub trait OutboxStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Deletes the matching dead letters. Returns how many were deleted.
-    fn purge(&self, filter: &DeadLetterFilter)
-        -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn purge(
+        &self,
+        filter: &DeadLetterFilter,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Counts pending and dead rows, for metrics and shutdown checks.
     fn counts(&self) -> impl Future<Output = Result<OutboxCounts, StoreError>> + Send;
