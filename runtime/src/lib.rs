@@ -17,6 +17,8 @@
 
 pub mod formats;
 pub mod serde_support;
+#[cfg(feature = "signing")]
+pub mod signing;
 
 #[cfg(feature = "delivery")]
 pub mod idempotency;
