@@ -24,6 +24,8 @@ pub mod signing;
 pub mod idempotency;
 #[cfg(feature = "delivery")]
 pub mod outbox;
+#[cfg(feature = "delivery")]
+pub mod retry;
 
 pub use serde;
 pub use serde_json;
