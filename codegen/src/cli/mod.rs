@@ -6,6 +6,7 @@
 mod generate;
 mod load_args;
 mod validate;
+mod webhook;
 
 use std::process::ExitCode;
 
@@ -34,6 +35,8 @@ enum Command {
     /// Generate Rust types for the payloads and headers of a document's
     /// messages.
     Generate(generate::GenerateArgs),
+    /// Sign or verify webhooks with Standard Webhooks signatures.
+    Webhook(webhook::WebhookArgs),
 }
 
 /// Parses the command line and runs the requested command. Usage errors
@@ -43,5 +46,6 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Webhook(args) => webhook::run(&args),
     }
 }
