@@ -5,9 +5,34 @@
 //! handler: the first claim wins, a concurrent duplicate sees the claim in
 //! progress, and a later duplicate gets the stored response of the first.
 //! Entries expire after a configurable time to live.
+//!
+//! | store | feature | shared by |
+//! |-------|---------|-----------|
+//! | [`memory::MemoryIdempotency`] | `delivery` | one process |
+//! | [`sqlite::SqliteIdempotency`] | `sqlite` | the processes on one host that open the same file |
+//! | [`redis::RedisIdempotency`] | `redis` | every process that reaches the Redis server |
+//!
+//! # Who holds a claim
+//!
+//! The trait passes no claim token between [`IdempotencyStore::claim`] and
+//! [`IdempotencyStore::complete`], so each store instance acts as one
+//! claimant. The SQLite and Redis stores write a random owner token, made
+//! once per instance, into every claim: a completion or release from an
+//! instance whose lease ran out and whose key another instance claimed since
+//! leaves the newer claim alone, and completion returns
+//! [`IdempotencyError::ClaimLost`]. Within one instance, claims are not told
+//! apart, so a handler that outlives its lease can still complete the key
+//! after a second claim through the same instance. Choose a lease longer
+//! than the slowest handler.
 
 use std::future::Future;
 use std::time::{Duration, SystemTime};
+
+pub mod memory;
+#[cfg(feature = "redis")]
+pub mod redis;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 /// The response a handler produced, stored so duplicates get the same answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +70,14 @@ pub enum IdempotencyError {
         /// What was wrong with it.
         reason: String,
     },
+    /// The claim on `key` ran out and another store instance claimed the
+    /// key since, so the response was not stored. The handler's response is
+    /// still valid, but the other claimant may run the handler as well.
+    #[error("the claim on {key:?} expired and another instance holds it now; the response was not stored")]
+    ClaimLost {
+        /// The webhook id of the entry.
+        key: String,
+    },
 }
 
 /// Atomic claim-and-complete storage keyed by webhook id.
@@ -74,4 +107,25 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Drops an in-progress claim so the sender's retry runs the handler
     /// again (used when the handler failed).
     fn release(&self, key: &str) -> impl Future<Output = Result<(), IdempotencyError>> + Send;
+}
+
+/// Converts `time` to milliseconds since the Unix epoch, the unit the stores
+/// keep. Times before the epoch become 0 and times past `i64::MAX` ms
+/// saturate.
+pub(crate) fn unix_millis(time: SystemTime) -> i64 {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_millis()).unwrap_or(i64::MAX),
+        Err(_) => 0,
+    }
+}
+
+/// Converts a duration to whole milliseconds, saturating at `i64::MAX`.
+pub(crate) fn duration_millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Makes the random token that marks claims written by one store instance.
+#[cfg(any(feature = "sqlite", feature = "redis"))]
+pub(crate) fn new_owner_token() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
 }
