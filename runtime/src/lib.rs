@@ -21,7 +21,11 @@ pub mod serde_support;
 pub mod signing;
 
 #[cfg(feature = "delivery")]
+pub mod breaker;
+#[cfg(feature = "delivery")]
 pub mod idempotency;
+#[cfg(feature = "delivery")]
+pub mod metrics;
 #[cfg(feature = "delivery")]
 pub mod outbox;
 #[cfg(feature = "delivery")]
