@@ -19,8 +19,8 @@ use tokio_postgres::{Client, NoTls};
 
 const SERVER: &str = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=5";
 
-/// A connection for setting up and dropping schemas, or `None` (after
-/// printing a skip line) when the server is down outside CI.
+/// Connects a client for setting up and dropping schemas. Returns `None`,
+/// after printing a skip line, when the server is down outside CI.
 async fn admin(test: &str) -> Option<Client> {
     match tokio_postgres::connect(SERVER, NoTls).await {
         Ok((client, connection)) => {
@@ -37,7 +37,7 @@ async fn admin(test: &str) -> Option<Client> {
     }
 }
 
-/// A schema name unique to this test and process.
+/// Returns a schema name unique to this test and process.
 fn schema_name(test: &str) -> String {
     format!("hf_outbox_{test}_{}", std::process::id())
 }
@@ -49,7 +49,8 @@ async fn drop_schema(admin: &Client, schema: &str) {
         .expect("drop test schema");
 }
 
-/// A store on a fresh schema, with the admin client that drops it.
+/// Opens a store on a fresh schema, returned with the admin client that
+/// drops it.
 async fn fresh_store(test: &str) -> Option<(Client, String, PostgresOutbox)> {
     let admin = admin(test).await?;
     let schema = schema_name(test);
@@ -120,7 +121,10 @@ async fn connect_twice_keeps_rows() {
     assert_eq!(stored.message, message);
 
     let version: i64 = admin
-        .query_one(&format!("SELECT version FROM \"{schema}\".outbox_schema"), &[])
+        .query_one(
+            &format!("SELECT version FROM \"{schema}\".outbox_schema"),
+            &[],
+        )
         .await
         .expect("schema version")
         .get(0);
@@ -135,7 +139,9 @@ async fn connect_rejects_newer_schema() {
     };
     drop(store);
     admin
-        .batch_execute(&format!("UPDATE \"{schema}\".outbox_schema SET version = 99"))
+        .batch_execute(&format!(
+            "UPDATE \"{schema}\".outbox_schema SET version = 99"
+        ))
         .await
         .expect("bump version");
 
@@ -157,7 +163,10 @@ async fn connect_rejects_bad_schema_name() {
     let StoreError::Backend(message) = error else {
         panic!("expected a backend error, got {error:?}");
     };
-    assert!(message.contains("invalid PostgreSQL schema name"), "{message}");
+    assert!(
+        message.contains("invalid PostgreSQL schema name"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -172,7 +181,10 @@ async fn connect_reports_unreachable_server() {
     let StoreError::Backend(message) = error else {
         panic!("expected a backend error, got {error:?}");
     };
-    assert!(message.contains("cannot connect to PostgreSQL"), "{message}");
+    assert!(
+        message.contains("cannot connect to PostgreSQL"),
+        "{message}"
+    );
 }
 
 /// The server ends the store's session, as a restart or a failover would.
@@ -223,6 +235,9 @@ async fn reconnects_after_server_ends_session() {
         }
     }
     assert!(failures <= 1, "{failures} calls failed before reconnecting");
-    assert!(recovered.is_some(), "the row was not read after reconnecting");
+    assert!(
+        recovered.is_some(),
+        "the row was not read after reconnecting"
+    );
     drop_schema(&admin, &schema).await;
 }

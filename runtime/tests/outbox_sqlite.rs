@@ -11,9 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use hookforge::outbox::sqlite::SqliteOutbox;
-use hookforge::outbox::{
-    DeadLetterFilter, DeliveryState, OutboxCounts, OutboxStore, StoreError,
-};
+use hookforge::outbox::{DeadLetterFilter, DeliveryState, OutboxCounts, OutboxStore, StoreError};
 use outbox_conformance::{at, delivery, t0};
 
 /// A folder under the system temp dir, removed when dropped.
@@ -102,7 +100,13 @@ async fn reopen_keeps_rows() {
 
     let reopened = SqliteOutbox::open(dir.file()).expect("reopen store");
     let counts = reopened.counts().await.expect("counts");
-    assert_eq!(counts, OutboxCounts { pending: 1, dead: 1 });
+    assert_eq!(
+        counts,
+        OutboxCounts {
+            pending: 1,
+            dead: 1
+        }
+    );
     let stored = reopened.get(pending).await.expect("get").expect("row kept");
     assert_eq!(stored.message, message);
     assert_eq!(stored.state, DeliveryState::Pending);

@@ -45,7 +45,8 @@ pub(crate) fn encode_headers(headers: &[(String, String)]) -> String {
         .iter()
         .map(|(name, value)| [name.as_str(), value.as_str()])
         .collect();
-    // Serializing strings into JSON cannot fail.
+    // serde_json fails only on maps with non-string keys and on `Serialize`
+    // impls that return errors, and a list of string pairs has neither.
     serde_json::to_string(&pairs).unwrap_or_else(|_| String::from("[]"))
 }
 

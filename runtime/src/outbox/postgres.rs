@@ -45,6 +45,10 @@ use super::{
 
 mod schema;
 
+/// The schema name to use when an application has no reason to choose
+/// another; `hookforge dlq` uses it when `--schema` is not given.
+pub const DEFAULT_SCHEMA: &str = "hookforge";
+
 /// How long [`PostgresOutbox::connect`] and a reconnect wait for the server
 /// when the connection string sets no `connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -155,7 +159,7 @@ impl PostgresOutbox {
         client.execute(sql, params).await.map_err(backend)
     }
 
-    /// The outbox table, qualified with the schema.
+    /// Returns the outbox table name, qualified with the schema.
     fn table(&self) -> String {
         format!("{}.outbox_deliveries", self.inner.schema)
     }
@@ -347,7 +351,7 @@ impl OutboxStore for PostgresOutbox {
                 STATE_DEAD => counts.dead = count,
                 other => {
                     return Err(StoreError::Backend(format!(
-                        "outbox table holds {count} rows with unknown state {other}"
+                        "outbox table contains {count} rows with invalid state {other}"
                     )))
                 }
             }
@@ -372,7 +376,7 @@ async fn open_client(config: &Config) -> Result<Client, StoreError> {
     Ok(client)
 }
 
-/// The `state` column is a `SMALLINT`.
+/// Converts a state constant to the `SMALLINT` of the `state` column.
 fn state_column(state: i64) -> i16 {
     // Both state constants are 0 or 1.
     i16::try_from(state).unwrap_or(i16::MAX)

@@ -114,7 +114,7 @@ impl SqliteOutbox {
             .map_err(backend)?;
         if !journal_mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Backend(format!(
-                "SQLite file {} refused WAL mode (journal mode is {journal_mode})",
+                "cannot enable WAL mode on SQLite file {} (journal mode is {journal_mode})",
                 path.display()
             )));
         }
@@ -388,7 +388,7 @@ impl OutboxStore for SqliteOutbox {
                     STATE_DEAD => counts.dead = count,
                     other => {
                         return Err(StoreError::Backend(format!(
-                            "outbox table holds {count} rows with unknown state {other}"
+                            "outbox table contains {count} rows with invalid state {other}"
                         )))
                     }
                 }

@@ -10,7 +10,7 @@ use hookforge::outbox::{
     OutboxStore, StoreError,
 };
 
-/// A fixed instant with whole milliseconds, which both backends store
+/// Returns a fixed instant with whole milliseconds, which both backends store
 /// exactly.
 pub fn t0() -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(1_700_000_000_000)
@@ -71,7 +71,10 @@ pub async fn enqueue_claim_complete<S: OutboxStore>(store: &S) {
     assert_eq!(claimed[0], stored);
 
     let again = store.claim_due(t0(), 10, LEASE).await.expect("claim");
-    assert!(again.is_empty(), "a leased row was claimed twice: {again:?}");
+    assert!(
+        again.is_empty(),
+        "a leased row was claimed twice: {again:?}"
+    );
 
     store.complete(id).await.expect("complete");
     assert_eq!(store.get(id).await.expect("get"), None);
@@ -79,7 +82,10 @@ pub async fn enqueue_claim_complete<S: OutboxStore>(store: &S) {
         store.complete(id).await,
         Err(StoreError::NotFound(missing)) if missing == id
     ));
-    assert_eq!(store.counts().await.expect("counts"), OutboxCounts::default());
+    assert_eq!(
+        store.counts().await.expect("counts"),
+        OutboxCounts::default()
+    );
 }
 
 pub async fn not_claimed_before_due<S: OutboxStore>(store: &S) {
@@ -187,10 +193,19 @@ pub async fn dead_letter_moves_row<S: OutboxStore>(store: &S) {
     assert!(claimed.is_empty(), "a dead letter was claimed: {claimed:?}");
 
     let counts = store.counts().await.expect("counts");
-    assert_eq!(counts, OutboxCounts { pending: 0, dead: 1 });
+    assert_eq!(
+        counts,
+        OutboxCounts {
+            pending: 0,
+            dead: 1
+        }
+    );
 
     // The pending-only operations do not touch a dead letter.
-    assert!(matches!(store.complete(id).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.complete(id).await,
+        Err(StoreError::NotFound(_))
+    ));
     assert!(matches!(
         store.retry_later(id, failure(9, "x"), t0()).await,
         Err(StoreError::NotFound(_))
@@ -208,19 +223,41 @@ pub async fn list_dead_filters<S: OutboxStore>(store: &S) {
     let b = "http://127.0.0.1:9/b";
     // Ids ascend a, b, c, but deaths run c, a, b, so "oldest death first"
     // differs from id order.
-    let first = store.enqueue(delivery("msg_a", a, "x"), t0()).await.expect("enqueue");
-    let second = store.enqueue(delivery("msg_b", b, "x"), t0()).await.expect("enqueue");
-    let third = store.enqueue(delivery("msg_c", a, "y"), t0()).await.expect("enqueue");
+    let first = store
+        .enqueue(delivery("msg_a", a, "x"), t0())
+        .await
+        .expect("enqueue");
+    let second = store
+        .enqueue(delivery("msg_b", b, "x"), t0())
+        .await
+        .expect("enqueue");
+    let third = store
+        .enqueue(delivery("msg_c", a, "y"), t0())
+        .await
+        .expect("enqueue");
     store
         .enqueue(delivery("msg_pending", a, "x"), t0())
         .await
         .expect("enqueue");
-    store.dead_letter(third, failure(3, "e"), at(1_000)).await.expect("dead");
-    store.dead_letter(first, failure(3, "e"), at(2_000)).await.expect("dead");
-    store.dead_letter(second, failure(3, "e"), at(3_000)).await.expect("dead");
+    store
+        .dead_letter(third, failure(3, "e"), at(1_000))
+        .await
+        .expect("dead");
+    store
+        .dead_letter(first, failure(3, "e"), at(2_000))
+        .await
+        .expect("dead");
+    store
+        .dead_letter(second, failure(3, "e"), at(3_000))
+        .await
+        .expect("dead");
 
     let cases: Vec<(&str, DeadLetterFilter, Vec<DeliveryId>)> = vec![
-        ("empty filter", DeadLetterFilter::default(), vec![third, first, second]),
+        (
+            "empty filter",
+            DeadLetterFilter::default(),
+            vec![third, first, second],
+        ),
         (
             "endpoint",
             DeadLetterFilter {
@@ -309,7 +346,10 @@ pub async fn replay_keeps_identity_and_bytes<S: OutboxStore>(store: &S) {
         endpoint: endpoint.to_owned(),
         event_type: "blob.uploaded".to_owned(),
         headers: vec![
-            ("content-type".to_owned(), "application/octet-stream".to_owned()),
+            (
+                "content-type".to_owned(),
+                "application/octet-stream".to_owned(),
+            ),
             ("x-trace".to_owned(), "1".to_owned()),
             ("x-trace".to_owned(), "2".to_owned()),
         ],
@@ -318,7 +358,12 @@ pub async fn replay_keeps_identity_and_bytes<S: OutboxStore>(store: &S) {
         body: vec![0x00, 0xff, 0xfe, b'{', 0x00, 0x80, 0xc3, 0x28, 0x00],
     };
     let id = dead(store, message.clone(), at(1_000)).await;
-    let other = dead(store, delivery("msg_other", "http://127.0.0.1:9/o", "a"), at(1_000)).await;
+    let other = dead(
+        store,
+        delivery("msg_other", "http://127.0.0.1:9/o", "a"),
+        at(1_000),
+    )
+    .await;
 
     let filter = DeadLetterFilter {
         endpoint: Some(endpoint.to_owned()),
@@ -371,27 +416,55 @@ pub async fn purge_by_filter<S: OutboxStore>(store: &S) {
     assert_eq!(ids(&listed), vec![kept]);
 
     assert_eq!(
-        store.purge(&DeadLetterFilter::default()).await.expect("purge"),
+        store
+            .purge(&DeadLetterFilter::default())
+            .await
+            .expect("purge"),
         1
     );
     let counts = store.counts().await.expect("counts");
-    assert_eq!(counts, OutboxCounts { pending: 1, dead: 0 });
+    assert_eq!(
+        counts,
+        OutboxCounts {
+            pending: 1,
+            dead: 0
+        }
+    );
     assert!(store.get(pending).await.expect("get").is_some());
 }
 
 pub async fn counts_by_state<S: OutboxStore>(store: &S) {
-    assert_eq!(store.counts().await.expect("counts"), OutboxCounts::default());
+    assert_eq!(
+        store.counts().await.expect("counts"),
+        OutboxCounts::default()
+    );
     for n in 0..3 {
         let message = delivery(&format!("msg_{n}"), "http://127.0.0.1:9/a", "a");
         store.enqueue(message, t0()).await.expect("enqueue");
     }
-    dead(store, delivery("msg_d1", "http://127.0.0.1:9/a", "a"), at(1)).await;
-    dead(store, delivery("msg_d2", "http://127.0.0.1:9/a", "a"), at(2)).await;
+    dead(
+        store,
+        delivery("msg_d1", "http://127.0.0.1:9/a", "a"),
+        at(1),
+    )
+    .await;
+    dead(
+        store,
+        delivery("msg_d2", "http://127.0.0.1:9/a", "a"),
+        at(2),
+    )
+    .await;
 
     // Leased rows still count as pending.
     store.claim_due(t0(), 2, LEASE).await.expect("claim");
     let counts = store.counts().await.expect("counts");
-    assert_eq!(counts, OutboxCounts { pending: 3, dead: 2 });
+    assert_eq!(
+        counts,
+        OutboxCounts {
+            pending: 3,
+            dead: 2
+        }
+    );
 }
 
 /// Rows used by [`concurrent_claimers_disjoint`].

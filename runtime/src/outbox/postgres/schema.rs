@@ -29,7 +29,8 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE {schema}.outbox_deliveries (
 /// The schema version this build writes.
 const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// The longest identifier PostgreSQL keeps without truncating it.
+/// Maximum identifier length in bytes that PostgreSQL keeps without
+/// truncating (`NAMEDATALEN - 1` in a default build).
 const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// Checks `name` and returns it double-quoted for SQL.
