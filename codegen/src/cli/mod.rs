@@ -3,6 +3,7 @@
 //! Exit codes: 0 when every file is valid (warnings allowed), 1 when any
 //! file is invalid, 2 on a usage error or when a file cannot be read.
 
+mod dlq;
 mod generate;
 mod load_args;
 mod validate;
@@ -37,6 +38,9 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Sign or verify webhooks with Standard Webhooks signatures.
     Webhook(webhook::WebhookArgs),
+    /// List, inspect, replay or purge the dead letters of a sender's
+    /// outbox.
+    Dlq(dlq::DlqArgs),
 }
 
 /// Parses the command line and runs the requested command. Usage errors
@@ -47,5 +51,6 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Webhook(args) => webhook::run(&args),
+        Command::Dlq(args) => dlq::run(&args),
     }
 }

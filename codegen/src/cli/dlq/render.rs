@@ -1,0 +1,310 @@
+//! Human and JSON output of dead letters.
+//!
+//! Human output passes every stored string through [`printable`], because
+//! endpoints, headers, errors and bodies come from outside and could carry
+//! terminal escape sequences.
+
+use std::fmt::Write as _;
+
+use hookforge::outbox::{Delivery, DeliveryState};
+use serde_json::{json, Value};
+
+use super::time::format_instant;
+
+/// Hex digits per line when a body is not UTF-8.
+const HEX_LINE_BYTES: usize = 32;
+
+/// Maximum characters of the last error in a list row; longer errors are
+/// cut and end with `…`.
+const LIST_ERROR_CHARS: usize = 60;
+
+/// Formats one line per delivery under a header, for `dlq list`.
+pub fn list_human(deliveries: &[Delivery]) -> String {
+    let mut out = String::new();
+    if deliveries.is_empty() {
+        return out;
+    }
+    let rows: Vec<[String; 6]> = deliveries
+        .iter()
+        .map(|delivery| {
+            [
+                delivery.id.to_string(),
+                delivery.dead_at.map(format_instant).unwrap_or_default(),
+                delivery.attempts.to_string(),
+                printable(&delivery.message.event_type),
+                printable(&delivery.message.endpoint),
+                shorten(
+                    &printable(delivery.last_error.as_deref().unwrap_or("")),
+                    LIST_ERROR_CHARS,
+                ),
+            ]
+        })
+        .collect();
+    let header = [
+        "ID",
+        "DIED (UTC)",
+        "ATTEMPTS",
+        "EVENT TYPE",
+        "ENDPOINT",
+        "LAST ERROR",
+    ];
+    let mut widths = header.map(|title| title.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    push_row(&mut out, &header.map(String::from), &widths);
+    for row in &rows {
+        push_row(&mut out, row, &widths);
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: &[String; 6], widths: &[usize; 6]) {
+    let mut line = String::new();
+    for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        if index > 0 {
+            line.push_str("  ");
+        }
+        let _ = write!(line, "{cell:<width$}");
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+/// Formats every field of one delivery, for `dlq show`.
+///
+/// A UTF-8 body is printed as text; a body that is not UTF-8, or contains
+/// control characters other than line breaks and tabs, is printed as
+/// lowercase hex, 32 bytes a line. The `body` line says which.
+pub fn show_human(delivery: &Delivery) -> String {
+    let mut out = String::new();
+    let message = &delivery.message;
+    let mut field = |name: &str, value: &str| {
+        let _ = writeln!(out, "{name:<16} {}", printable(value));
+    };
+    field("id:", &delivery.id.to_string());
+    field("webhook id:", &message.webhook_id);
+    field("state:", state_name(delivery.state));
+    field("endpoint:", &message.endpoint);
+    field("event type:", &message.event_type);
+    field("attempts:", &delivery.attempts.to_string());
+    field(
+        "last error:",
+        delivery.last_error.as_deref().unwrap_or("(none)"),
+    );
+    field("created at:", &format_instant(delivery.created_at));
+    match delivery.dead_at {
+        Some(dead_at) => field("dead at:", &format_instant(dead_at)),
+        None => field("next attempt:", &format_instant(delivery.next_attempt_at)),
+    }
+
+    out.push_str("headers:\n");
+    if message.headers.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for (name, value) in &message.headers {
+        let _ = writeln!(out, "  {}: {}", printable(name), printable(value));
+    }
+
+    let length = message.body.len();
+    match std::str::from_utf8(&message.body) {
+        Ok(text) if !text.chars().any(is_binary_control) => {
+            let _ = writeln!(out, "body ({length} bytes, UTF-8 text):");
+            let text = printable(text);
+            out.push_str(&text);
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        Ok(_) => {
+            let _ = writeln!(
+                out,
+                "body ({length} bytes, UTF-8 with control characters, shown as hex):"
+            );
+            push_hex_lines(&mut out, &message.body);
+        }
+        Err(_) => {
+            let _ = writeln!(out, "body ({length} bytes, not UTF-8, shown as hex):");
+            push_hex_lines(&mut out, &message.body);
+        }
+    }
+    out
+}
+
+/// Returns whether `c` marks a body as binary for human output: a control
+/// character other than the line breaks and tabs of ordinary text.
+fn is_binary_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
+fn push_hex_lines(out: &mut String, bytes: &[u8]) {
+    for chunk in bytes.chunks(HEX_LINE_BYTES) {
+        out.push_str(&hex(chunk));
+        out.push('\n');
+    }
+}
+
+/// Builds a summary object per delivery (no headers or body), for
+/// `dlq list`.
+pub fn list_json(deliveries: &[Delivery]) -> Value {
+    Value::Array(deliveries.iter().map(summary_json).collect())
+}
+
+/// Builds an object with every field of one delivery, for `dlq show`. The body is a string in
+/// `body`, with `body_encoding` `"utf-8"` or, for any other bytes, `"hex"`.
+pub fn show_json(delivery: &Delivery) -> Value {
+    let mut value = summary_json(delivery);
+    let message = &delivery.message;
+    let (encoding, body) = match std::str::from_utf8(&message.body) {
+        Ok(text) => ("utf-8", text.to_owned()),
+        Err(_) => ("hex", hex(&message.body)),
+    };
+    if let Value::Object(object) = &mut value {
+        let headers: Vec<Value> = message
+            .headers
+            .iter()
+            .map(|(name, header_value)| json!([name, header_value]))
+            .collect();
+        object.insert("headers".into(), Value::Array(headers));
+        object.insert("body_encoding".into(), json!(encoding));
+        object.insert("body".into(), json!(body));
+    }
+    value
+}
+
+fn summary_json(delivery: &Delivery) -> Value {
+    json!({
+        "id": delivery.id.0,
+        "webhook_id": delivery.message.webhook_id,
+        "state": state_name(delivery.state),
+        "endpoint": delivery.message.endpoint,
+        "event_type": delivery.message.event_type,
+        "attempts": delivery.attempts,
+        "last_error": delivery.last_error,
+        "created_at": format_instant(delivery.created_at),
+        "next_attempt_at": match delivery.state {
+            DeliveryState::Pending => Some(format_instant(delivery.next_attempt_at)),
+            DeliveryState::Dead => None,
+        },
+        "dead_at": delivery.dead_at.map(format_instant),
+        "body_bytes": delivery.message.body.len(),
+    })
+}
+
+fn state_name(state: DeliveryState) -> &'static str {
+    match state {
+        DeliveryState::Pending => "pending",
+        DeliveryState::Dead => "dead",
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
+}
+
+/// Escapes control characters other than line feed and tab as `\u{..}`,
+/// so stored text cannot move the cursor or change colours.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && !matches!(c, '\n' | '\t') {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Cuts `text` to `max_chars` characters, marking the cut with `…`, and
+/// replaces line breaks so a list row stays on one line.
+fn shorten(text: &str, max_chars: usize) -> String {
+    let one_line = text.replace(['\n', '\r'], " ");
+    if one_line.chars().count() <= max_chars {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(max_chars.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::UNIX_EPOCH;
+
+    use hookforge::outbox::{DeliveryId, NewDelivery};
+
+    use super::*;
+
+    fn dead_letter(body: &[u8]) -> Delivery {
+        Delivery {
+            id: DeliveryId(3),
+            message: NewDelivery {
+                webhook_id: "msg_1".into(),
+                endpoint: "http://127.0.0.1:9/\u{1b}[2J".into(),
+                event_type: "a.b".into(),
+                headers: Vec::new(),
+                body: body.to_vec(),
+            },
+            state: DeliveryState::Dead,
+            attempts: 1,
+            last_error: Some("line one\nline two".into()),
+            created_at: UNIX_EPOCH,
+            next_attempt_at: UNIX_EPOCH,
+            dead_at: Some(UNIX_EPOCH),
+        }
+    }
+
+    #[test]
+    fn show_escapes_terminal_sequences() {
+        let text = show_human(&dead_letter(b"ok"));
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("http://127.0.0.1:9/\\u{1b}[2J"), "{text}");
+    }
+
+    #[test]
+    fn show_prints_control_bytes_as_hex() {
+        let text = show_human(&dead_letter(b"a\x1bb"));
+        assert!(
+            text.ends_with(
+                "body (3 bytes, UTF-8 with control characters, shown as hex):\n611b62\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn show_keeps_line_breaks_as_text() {
+        let text = show_human(&dead_letter(b"a\r\n\tb"));
+        assert!(
+            text.ends_with("body (5 bytes, UTF-8 text):\na\\u{d}\n\tb\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn show_json_keeps_control_text_exact() {
+        let value = show_json(&dead_letter(b"a\x1bb"));
+        assert_eq!(value["body_encoding"], "utf-8");
+        assert_eq!(value["body"], "a\u{1b}b");
+    }
+
+    #[test]
+    fn list_row_stays_on_one_line() {
+        let text = list_human(&[dead_letter(b"")]);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("line one line two"), "{text}");
+    }
+
+    #[test]
+    fn shorten_marks_cut() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abcd", 4), "abcd");
+    }
+}
