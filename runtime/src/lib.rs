@@ -30,6 +30,10 @@ pub mod metrics;
 pub mod outbox;
 #[cfg(feature = "delivery")]
 pub mod retry;
+#[cfg(feature = "delivery")]
+pub mod trace;
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use serde;
 pub use serde_json;
