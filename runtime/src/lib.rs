@@ -32,8 +32,6 @@ pub mod outbox;
 pub mod retry;
 #[cfg(feature = "delivery")]
 pub mod trace;
-#[cfg(feature = "server")]
-pub mod server;
 
 pub use serde;
 pub use serde_json;
