@@ -30,6 +30,8 @@ pub mod metrics;
 pub mod outbox;
 #[cfg(feature = "delivery")]
 pub mod retry;
+#[cfg(feature = "server")]
+pub mod server;
 #[cfg(feature = "delivery")]
 pub mod trace;
 

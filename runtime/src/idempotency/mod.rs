@@ -109,6 +109,33 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     fn release(&self, key: &str) -> impl Future<Output = Result<(), IdempotencyError>> + Send;
 }
 
+/// A shared store is a store: the receiver and the application can hold one
+/// [`memory::MemoryIdempotency`] through an [`Arc`](std::sync::Arc).
+impl<T: IdempotencyStore> IdempotencyStore for std::sync::Arc<T> {
+    fn claim(
+        &self,
+        key: &str,
+        lease: Duration,
+        now: SystemTime,
+    ) -> impl Future<Output = Result<Claim, IdempotencyError>> + Send {
+        T::claim(self, key, lease, now)
+    }
+
+    fn complete(
+        &self,
+        key: &str,
+        response: StoredResponse,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> impl Future<Output = Result<(), IdempotencyError>> + Send {
+        T::complete(self, key, response, ttl, now)
+    }
+
+    fn release(&self, key: &str) -> impl Future<Output = Result<(), IdempotencyError>> + Send {
+        T::release(self, key)
+    }
+}
+
 /// Converts `time` to milliseconds since the Unix epoch, the unit the stores
 /// keep. Times before the epoch become 0 and times past `i64::MAX` ms
 /// saturate.
