@@ -7,7 +7,7 @@ use super::{BreakerConfig, BreakerState, Rejected};
 
 /// The circuit breaker of one endpoint, driven by explicit times.
 ///
-/// Every attempt asks [`try_acquire`](Self::try_acquire) first and then
+/// Every attempt calls [`try_acquire`](Self::try_acquire) first and then
 /// returns its [`Permit`] through [`record_success`](Self::record_success),
 /// [`record_failure`](Self::record_failure) or [`release`](Self::release).
 /// Results of permits handed out before the latest state change are
@@ -69,8 +69,10 @@ enum State {
 /// [`CircuitBreaker::try_acquire`].
 ///
 /// A permit must go back to the breaker that issued it. Dropping a probe's
-/// permit without returning it keeps that probe slot taken until the
-/// breaker changes state some other way.
+/// permit without returning it keeps that probe slot taken for good, and a
+/// half-open breaker whose slots are all lost this way rejects every
+/// attempt. [`EndpointPermit`](super::EndpointPermit) avoids this by
+/// releasing itself on drop.
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "return the permit through record_success, record_failure or release"]
 pub struct Permit {
@@ -85,7 +87,7 @@ impl Permit {
     }
 }
 
-/// Why a closed breaker opened, for the log.
+/// Cause of a closed breaker opening, for the log.
 #[derive(Debug, Clone, Copy)]
 enum TripReason {
     ConsecutiveFailures,

@@ -16,7 +16,7 @@
 //! Which results count as failures: report an attempt that
 //! [`classify`](crate::retry::classify) would retry (connection failure,
 //! timeout, 408, 429, 5xx) as a failure, and any other response as a
-//! success, because the endpoint answered. An invalid request says nothing
+//! success, because the endpoint responded. An invalid request says nothing
 //! about the endpoint, so its permit is released without a result.
 //! [`EndpointPermit::record`] applies this mapping.
 //!
@@ -70,8 +70,8 @@ pub struct BreakerConfig {
     /// How far back the failure ratio looks. Results leave the window in
     /// steps of a tenth of it, and a zero window turns the ratio check off.
     pub window: Duration,
-    /// The fewest attempts in the window before the ratio is checked, so
-    /// that one failure out of one attempt does not open the breaker. 0 is
+    /// Minimum number of attempts in the window before the ratio is
+    /// checked, so that one failure out of one attempt does not open the breaker. 0 is
     /// treated as 1.
     pub min_requests: u32,
     /// The number of failures in a row that opens the breaker whatever the
@@ -147,7 +147,7 @@ pub struct Rejected {
     pub retry_in: Duration,
 }
 
-/// What a sender does with a delivery whose endpoint's breaker is open.
+/// Action a sender takes on a delivery whose endpoint's breaker is open.
 ///
 /// # Example
 ///

@@ -50,7 +50,7 @@ impl<C: Clock + ?Sized> Clock for Arc<C> {
 ///         permit.success();
 ///     }
 ///     Err(rejected) => {
-///         // Wait or dead-letter, as the sender's `OpenPolicy` says.
+///         // Wait or dead-letter, as the sender's `OpenPolicy` sets.
 ///         let _ = rejected.retry_in;
 ///     }
 /// }
@@ -68,15 +68,16 @@ struct Shared {
 }
 
 impl Shared {
-    /// Locks the breakers. Their methods never panic while holding the lock,
-    /// so a poisoned lock still guards consistent state.
+    /// Locks the breakers. Breaker methods do no arithmetic that can panic
+    /// and update their state before calling `tracing` or `metrics`, so a
+    /// poisoned lock still guards consistent state.
     fn lock(&self) -> MutexGuard<'_, HashMap<String, CircuitBreaker>> {
         self.breakers.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `action` on the breaker of `endpoint`, if it exists, with the
-    /// current time read under the lock so each breaker sees time move
-    /// forward.
+    /// Runs `action` on the breaker of `endpoint`, if it exists. The time is
+    /// read under the lock, so a monotonic clock gives each breaker
+    /// non-decreasing times.
     fn with_breaker(&self, endpoint: &str, action: impl FnOnce(&mut CircuitBreaker, Instant)) {
         let mut breakers = self.lock();
         if let Some(breaker) = breakers.get_mut(endpoint) {

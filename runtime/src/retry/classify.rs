@@ -1,8 +1,8 @@
-//! What one delivery attempt produced, and whether it is worth retrying.
+//! Outcomes of delivery attempts, and the decision whether to retry them.
 
 use http::StatusCode;
 
-/// What happened on one delivery attempt, as the sender observed it.
+/// Result of one delivery attempt, as the sender observed it.
 ///
 /// # Example
 ///
@@ -55,9 +55,9 @@ pub enum Verdict {
 /// Redirects (3xx) are not followed and count as permanent failures. The
 /// signed payload was addressed to the URL the subscriber registered, and
 /// sending it to wherever a `Location` header points would let that
-/// endpoint forward events to hosts nobody subscribed. A moved endpoint has
-/// to be updated by its owner. A final 1xx status means the endpoint broke
-/// the HTTP exchange, which a retry would not fix.
+/// endpoint forward events to hosts that no subscriber registered. A moved
+/// endpoint has to be updated by its owner. A final 1xx status means the
+/// endpoint broke the HTTP exchange, which a retry would not fix.
 pub fn classify(outcome: &AttemptOutcome) -> Verdict {
     match outcome {
         AttemptOutcome::Response(status) => classify_status(*status),

@@ -61,12 +61,12 @@ pub struct RetryPolicy {
     pub base: Duration,
     /// The largest backoff ceiling, however many retries came before.
     pub cap: Duration,
-    /// The most attempts made for one delivery, the first one included. A
-    /// value of 0 or 1 means no retries.
+    /// Maximum number of attempts for one delivery, the first one included.
+    /// A value of 0 or 1 means no retries.
     pub max_attempts: u32,
     /// How long after the first attempt a retry may still start.
     pub deadline: Duration,
-    /// The longest delay a `Retry-After` header can request.
+    /// Maximum delay a `Retry-After` header can request.
     pub max_retry_after: Duration,
 }
 
@@ -82,7 +82,7 @@ impl Default for RetryPolicy {
     }
 }
 
-/// What a worker does with a delivery after an attempt.
+/// Next action for a delivery after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NextStep {
     /// The endpoint accepted the delivery, so nothing remains to do.
@@ -93,7 +93,7 @@ pub enum NextStep {
     DeadLetter(DeadLetterReason),
 }
 
-/// Why a delivery moved to the dead-letter queue.
+/// Reason a delivery moved to the dead-letter queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DeadLetterReason {
     /// The last attempt failed in a way a retry would not fix (see
@@ -155,8 +155,8 @@ impl RetryPolicy {
             return Duration::ZERO;
         }
         // The shift is exact when `base_nanos` has more than `retry` leading
-        // zero bits; otherwise the product would exceed u128, and any cap
-        // fits in u128 nanoseconds.
+        // zero bits. Otherwise the product exceeds u128, which is above any
+        // cap because every `Duration` fits in u128 nanoseconds.
         if base_nanos.leading_zeros() <= retry {
             return self.cap;
         }
@@ -182,8 +182,8 @@ impl RetryPolicy {
     ///
     /// A retry waits for the jittered backoff, or for `retry_after` clamped
     /// to [`max_retry_after`](Self::max_retry_after) when that is longer.
-    /// The backoff is a floor so that an endpoint answering
-    /// `Retry-After: 0` to every attempt cannot pull retries into a tight
+    /// The backoff is a floor so that an endpoint that sends
+    /// `Retry-After: 0` on every response cannot pull retries into a tight
     /// loop. The retry becomes a dead letter when `max_attempts` attempts
     /// were made, or when it would start after `first_attempt_at +
     /// deadline`.

@@ -103,8 +103,9 @@ impl TraceContext {
     /// replacing any earlier values of both headers.
     pub fn inject(&self, headers: &mut HeaderMap) {
         headers.remove(TRACESTATE);
-        // Both values are printable ASCII by construction, so conversion
-        // cannot fail.
+        // A `TraceParent` displays as hex digits and dashes, and
+        // `TraceState` parsing admits only printable ASCII and tabs, so
+        // neither conversion fails.
         if let Ok(value) = HeaderValue::try_from(self.parent.to_string()) {
             headers.insert(TRACEPARENT, value);
         }

@@ -50,7 +50,7 @@ pub struct TraceParent {
     flags: u8,
 }
 
-/// Why a `traceparent` value is invalid.
+/// Error for an invalid `traceparent` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TraceParentError {
     /// Version 00 has exactly 55 characters, later versions at least 55.

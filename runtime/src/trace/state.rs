@@ -4,18 +4,19 @@ use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
-/// The most list-members a `tracestate` may carry.
+/// Maximum number of list-members in a `tracestate`.
 pub const MAX_MEMBERS: usize = 32;
 
 /// A validated `tracestate` header: vendor-specific `key=value` pairs that
 /// travel with a [`TraceParent`](super::TraceParent).
 ///
 /// The header is kept exactly as received, so it is forwarded unchanged.
-/// Parsing checks the W3C Trace Context grammar: at most 32 list-members
-/// separated by commas and optional spaces or tabs, unique keys, each key a
-/// lowercase `simple-key` or `tenant@system` key, each value up to 256
-/// printable ASCII characters other than `,` and `=`, not ending in a
-/// space. Empty list-members are allowed and ignored.
+/// Parsing checks the W3C Trace Context grammar. A header has at most 32
+/// list-members, separated by commas and optional spaces or tabs, and no key
+/// appears twice. Each key is a lowercase `simple-key` or a
+/// `tenant@system` key. Each value has 1 to 256 printable ASCII characters
+/// other than `,` and `=`, and does not end in a space. Empty list-members
+/// are allowed and ignored.
 ///
 /// # Example
 ///
@@ -35,7 +36,7 @@ pub struct TraceState {
     raw: String,
 }
 
-/// Why a `tracestate` value is invalid.
+/// Error for an invalid `tracestate` value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TraceStateError {
     /// More than [`MAX_MEMBERS`] list-members.
