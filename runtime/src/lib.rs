@@ -22,6 +22,8 @@ pub mod signing;
 
 #[cfg(feature = "delivery")]
 pub mod breaker;
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(feature = "delivery")]
 pub mod idempotency;
 #[cfg(feature = "delivery")]
