@@ -517,3 +517,94 @@ fn rejection_reads_as_sentence() {
         "the circuit breaker rejected the attempt, retry in 5s"
     );
 }
+
+/// A log event's level and fields, each value in `Debug` form.
+type RecordedEvent = (tracing::Level, Vec<(String, String)>);
+
+/// A subscriber that stores the level and fields of every event.
+#[derive(Clone, Default)]
+struct EventRecorder {
+    events: Arc<Mutex<Vec<RecordedEvent>>>,
+}
+
+struct FieldVisitor<'a>(&'a mut Vec<(String, String)>);
+
+impl tracing::field::Visit for FieldVisitor<'_> {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.push((field.name().to_owned(), value.to_owned()));
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push((field.name().to_owned(), format!("{value:?}")));
+    }
+}
+
+impl tracing::Subscriber for EventRecorder {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut fields = Vec::new();
+        event.record(&mut FieldVisitor(&mut fields));
+        let level = *event.metadata().level();
+        self.events
+            .lock()
+            .expect("event lock")
+            .push((level, fields));
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+#[test]
+fn transitions_are_logged_with_states() {
+    let recorder = EventRecorder::default();
+    let start = Instant::now();
+    tracing::subscriber::with_default(recorder.clone(), || {
+        let mut breaker = CircuitBreaker::new(ENDPOINT, consecutive_config(1));
+        fail(&mut breaker, start);
+        let probe = breaker.try_acquire(start + secs(30)).expect("probe");
+        breaker.record_failure(probe, start + secs(30));
+        let probe = breaker.try_acquire(start + secs(60)).expect("probe");
+        breaker.record_success(probe, start + secs(60));
+    });
+
+    let events = recorder.events.lock().expect("event lock");
+    let transitions: Vec<_> = events
+        .iter()
+        .map(|(level, fields)| {
+            assert_eq!(field(fields, "endpoint"), Some(ENDPOINT), "{fields:?}");
+            (
+                *level,
+                field(fields, "from").unwrap_or_default(),
+                field(fields, "to").unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected = vec![
+        (tracing::Level::WARN, "closed", "open"),
+        (tracing::Level::INFO, "open", "half_open"),
+        (tracing::Level::WARN, "half_open", "open"),
+        (tracing::Level::INFO, "open", "half_open"),
+        (tracing::Level::INFO, "half_open", "closed"),
+    ];
+    assert_eq!(transitions, expected);
+}
