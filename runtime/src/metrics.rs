@@ -1,4 +1,4 @@
-//! Delivery metrics, recorded through the [`metrics`](::metrics) facade.
+//! Delivery metrics, recorded through the [`metrics`] facade.
 //!
 //! Nothing is exported until the application installs a recorder, such as
 //! `metrics-exporter-prometheus`. Call [`describe`] once after installing it
