@@ -14,8 +14,8 @@ use hookforge::idempotency::{Claim, IdempotencyError, IdempotencyStore, StoredRe
 /// Long enough that no test reaches it by accident.
 const LONG: Duration = Duration::from_secs(60);
 /// Short enough to wait out; the tests sleep `SHORT_WAIT` after it.
-const SHORT: Duration = Duration::from_millis(150);
-const SHORT_WAIT: Duration = Duration::from_millis(400);
+const SHORT: Duration = Duration::from_millis(400);
+const SHORT_WAIT: Duration = Duration::from_millis(900);
 
 fn response(status: u16, body: &str) -> StoredResponse {
     StoredResponse {

@@ -18,6 +18,7 @@ use hookforge::signing::{
     HEADER_TIMESTAMP,
 };
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 use tower::ServiceExt;
 
 const PATH: &str = "/webhooks";
@@ -55,6 +56,8 @@ struct TestApp {
     router: Router,
     calls: Arc<AtomicUsize>,
     bodies: Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+    /// Notified each time the handler starts.
+    started: Arc<Notify>,
 }
 
 fn app<S: IdempotencyStore>(store: S, behaviour: Behaviour) -> TestApp {
@@ -62,9 +65,12 @@ fn app<S: IdempotencyStore>(store: S, behaviour: Behaviour) -> TestApp {
     let bodies = Arc::new(std::sync::Mutex::new(Vec::new()));
     let receiver = WebhookReceiver::new(verifier(), store).with_max_body_bytes(MAX_BODY);
 
+    let started = Arc::new(Notify::new());
     let handler_calls = Arc::clone(&calls);
     let handler_bodies = Arc::clone(&bodies);
+    let handler_started = Arc::clone(&started);
     let route = receiver.route(move |webhook: VerifiedWebhook| {
+        handler_started.notify_one();
         let call = handler_calls.fetch_add(1, Ordering::SeqCst) + 1;
         handler_bodies
             .lock()
@@ -93,6 +99,7 @@ fn app<S: IdempotencyStore>(store: S, behaviour: Behaviour) -> TestApp {
         router: Router::new().route(PATH, route),
         calls,
         bodies,
+        started,
     }
 }
 
@@ -576,5 +583,66 @@ async fn other_methods_not_allowed() {
     let request = Request::get(PATH).body(Body::empty()).expect("request");
     let (status, _) = oneshot(&app.router, request).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(app.calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_request_still_stores_response() {
+    let app = memory_app(Behaviour::SucceedSlowly(Duration::from_millis(300)));
+    let signed = signer().sign_now("msg_dropped", BODY);
+
+    // The client gives up while the handler runs: its request future is dropped.
+    let router = app.router.clone();
+    let request = oneshot_request(&signed, BODY.to_vec());
+    let pending = tokio::spawn(async move { router.oneshot(request).await });
+    app.started.notified().await;
+    pending.abort();
+    let aborted = pending.await;
+    assert!(aborted.is_err_and(|error| error.is_cancelled()));
+
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let retry = signer().sign_now("msg_dropped", BODY);
+    let response = app
+        .router
+        .clone()
+        .oneshot(oneshot_request(&retry, BODY.to_vec()))
+        .await
+        .expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response
+            .headers()
+            .get(HEADER_DUPLICATE)
+            .map(|value| value.as_bytes()),
+        Some(&b"true"[..])
+    );
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("response body");
+    assert_eq!(&body[..], b"handled msg_dropped call 1 trace none");
+    assert_eq!(app.calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn store_failure_asks_for_retry() {
+    // A store with room for nothing fails every claim.
+    let app = app(MemoryIdempotency::new(0), Behaviour::Succeed);
+    let signed = signer().sign_now("msg_no_room", BODY);
+
+    let response = app
+        .router
+        .clone()
+        .oneshot(oneshot_request(&signed, BODY.to_vec()))
+        .await
+        .expect("infallible");
+
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        response
+            .headers()
+            .get("retry-after")
+            .map(|value| value.as_bytes()),
+        Some(&b"1"[..])
+    );
     assert_eq!(app.calls.load(Ordering::SeqCst), 0);
 }

@@ -13,8 +13,9 @@
 //! Every claim and completion runs in a `BEGIN IMMEDIATE` transaction, which
 //! takes the database's write lock first, so two store instances on the same
 //! file never both see a key as free. A claim also deletes up to
-//! [`PRUNE_BATCH`] expired rows, more than the one row it adds, so the table
-//! does not grow beyond the live entries plus one batch.
+//! [`PRUNE_BATCH`] expired rows. That is more than the one row it adds, so
+//! while claims keep arriving, expired rows are deleted faster than new
+//! rows appear.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
