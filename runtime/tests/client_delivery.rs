@@ -487,3 +487,38 @@ impl Drop for TempFolder {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+#[tokio::test]
+async fn identical_bodies_get_distinct_ids() {
+    let fixture = fixture(fast_config()).await;
+    fixture.endpoint.script(vec![status(500)]);
+    let body = br#"{"type":"payment.captured","amount":500}"#.to_vec();
+    let first = fixture
+        .sender
+        .send(Webhook::new(&fixture.url, "payment.captured", body.clone()))
+        .await
+        .expect("send");
+    let second = fixture
+        .sender
+        .send(Webhook::new(&fixture.url, "payment.captured", body.clone()))
+        .await
+        .expect("send");
+    assert_ne!(first.webhook_id, second.webhook_id);
+    drain(&fixture.sender).await;
+
+    // Three requests: one event failed once and was retried.
+    let received = fixture.endpoint.received();
+    assert_eq!(received.len(), 3);
+    for request in &received {
+        assert_eq!(
+            request.body.as_ref(),
+            body.as_slice(),
+            "attempts resend identical bytes"
+        );
+    }
+    let ids: std::collections::HashSet<&str> = received
+        .iter()
+        .map(|request| header(request, "webhook-id"))
+        .collect();
+    assert_eq!(ids.len(), 2);
+}
