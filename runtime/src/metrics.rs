@@ -1,4 +1,4 @@
-//! Delivery metrics, recorded through the [`metrics`] facade.
+//! Delivery metrics, recorded through the facade of the `metrics` crate.
 //!
 //! Nothing is exported until the application installs a recorder, such as
 //! `metrics-exporter-prometheus`. Call [`describe`] once after installing it
