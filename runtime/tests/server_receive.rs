@@ -47,8 +47,11 @@ enum Behaviour {
     SucceedSlowly(Duration),
     /// 500 on the first call, then like `Succeed`.
     FailFirst,
-    /// A panic on the first call, then like `Succeed`.
+    /// A panic inside the future on the first call, then like `Succeed`.
     PanicFirst,
+    /// A panic before the future exists on the first call, then like
+    /// `Succeed`.
+    PanicEarlyFirst,
 }
 
 /// A router whose handler counts its calls and records the bodies it saw.
@@ -72,6 +75,9 @@ fn app<S: IdempotencyStore>(store: S, behaviour: Behaviour) -> TestApp {
     let route = receiver.route(move |webhook: VerifiedWebhook| {
         handler_started.notify_one();
         let call = handler_calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if matches!(behaviour, Behaviour::PanicEarlyFirst) && call == 1 {
+            panic!("test handler panics on purpose before its future");
+        }
         handler_bodies
             .lock()
             .expect("bodies lock")
@@ -544,6 +550,23 @@ async fn handler_panic_lets_retry_run() {
     let retried = send_signed(address, "msg_panics", BODY).await;
     assert_eq!(retried.status, 200);
     assert_eq!(app.calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn early_handler_panic_lets_retry_run() {
+    let app = memory_app(Behaviour::PanicEarlyFirst);
+    let address = serve(app.router).await;
+
+    let failed = send_signed(address, "msg_panics_early", BODY).await;
+    assert_eq!(failed.status, 500);
+    assert!(failed.body.is_empty());
+
+    let retried = send_signed(address, "msg_panics_early", BODY).await;
+    assert_eq!(retried.status, 200);
+    assert_eq!(
+        body_text(&retried),
+        "handled msg_panics_early call 2 trace none"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

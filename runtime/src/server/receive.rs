@@ -1,6 +1,7 @@
 //! The receiving steps: read, verify, claim, handle, store.
 
 use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -118,7 +119,16 @@ where
         .trace
         .as_ref()
         .map(|trace| webhook_span(&trace.parent));
-    let future = handler(webhook);
+    // A handler that panics before returning its future gets the same
+    // treatment as one whose future panics: the claim is released.
+    let future = match panic::catch_unwind(AssertUnwindSafe(|| handler(webhook))) {
+        Ok(future) => future,
+        Err(_) => {
+            tracing::error!(webhook_id = %claimed.id, "the webhook handler panicked; releasing the claim");
+            claimed.release().await;
+            return empty(StatusCode::INTERNAL_SERVER_ERROR);
+        }
+    };
     // The task keeps running when this request future is dropped, so the
     // claim is completed or released even after the client disconnects.
     match tokio::spawn(claimed.run(future, span)).await {
