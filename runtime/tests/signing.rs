@@ -349,6 +349,9 @@ fn insert_into_rejects_control_characters() {
     assert!(map.is_empty());
 }
 
+/// A check on the error a case must produce.
+type ErrorCheck = fn(&VerifyError) -> bool;
+
 // The timestamp rule around 1700000000 with the default tolerance of
 // 300 s. Each valid case is signed for its exact timestamp text.
 #[test]
@@ -357,7 +360,7 @@ fn timestamp_tolerance_boundaries() {
     let signer = Signer::new(vec![signing_key(key)]);
     let verifier = verifier(&[key]);
     let now = at(1_700_000_000);
-    let cases: [(i64, Option<fn(&VerifyError) -> bool>); 6] = [
+    let cases: [(i64, Option<ErrorCheck>); 6] = [
         (1_699_999_701, None),
         (1_699_999_700, None),
         (
@@ -488,7 +491,7 @@ fn custom_tolerance_applies_both_ways() {
 }
 
 #[test]
-fn error_messages_hold_no_secrets() {
+fn error_messages_contain_no_secrets() {
     let verifier = verifier(&[SECRET_A]);
     let tampered = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     let error = verifier
@@ -678,8 +681,8 @@ fn too_many_entries_rejected() {
     assert_eq!(result, Ok(()));
 }
 
-// Retries of one event reuse its webhook-id and body; only the timestamp
-// and so the signature change. Different events get different ids, and
+// Retries of one event reuse its webhook-id and body, and only the
+// timestamp and so the signature change. Different events get different ids, and
 // the id is signed, so a body cannot be replayed under another id.
 #[test]
 fn retries_keep_id_and_body() {
@@ -723,7 +726,11 @@ fn sign_now_uses_current_time() {
         .duration_since(UNIX_EPOCH)
         .expect("after 1970")
         .as_secs();
-    assert!(seconds >= before_seconds && seconds <= before_seconds + 5);
+    assert!(seconds >= before_seconds, "{seconds} < {before_seconds}");
+    assert!(
+        seconds <= before_seconds + 5,
+        "{seconds} > {before_seconds} + 5"
+    );
     let result =
         verifier(&[SECRET_A]).verify(&signed.as_webhook_headers(), BODY_A, SystemTime::now());
     assert_eq!(result, Ok(()));
@@ -766,7 +773,7 @@ fn key_text_errors() {
             KeyError::InvalidBase64 { prefix: "whsec_" },
         ),
         (
-            // 16 bytes: shorter than the 24 the specification asks for.
+            // 16 bytes, below the minimum of 24.
             "whsec_MDEyMzQ1Njc4OWFiY2RlZg==".to_owned(),
             KeyError::InvalidLength {
                 prefix: "whsec_",

@@ -37,8 +37,8 @@ enum WebhookCommand {
     Verify(VerifyArgs),
 }
 
-/// Where the secrets come from. Give at least one; each option may be
-/// repeated, and every secret given is used, for key rotation.
+/// Secret sources. At least one is required. Each option may be repeated,
+/// and every secret given is used, for key rotation.
 #[derive(Debug, Args)]
 #[group(required = true, multiple = true)]
 struct SecretArgs {

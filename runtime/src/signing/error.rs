@@ -1,6 +1,6 @@
-//! Why a webhook failed verification.
+//! Errors from verifying a webhook.
 
-/// Why a webhook failed verification.
+/// The reason a webhook failed verification.
 ///
 /// Messages name the failed check and the header involved. They never
 /// contain an expected signature or key material, so they are safe to log

@@ -79,7 +79,7 @@ impl Signer {
         Signer { keys }
     }
 
-    /// The configured keys.
+    /// Returns the configured keys.
     pub fn keys(&self) -> &[SigningKey] {
         &self.keys
     }

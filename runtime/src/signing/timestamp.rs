@@ -4,7 +4,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::VerifyError;
 
-/// Longest header value quoted in an error message, in characters.
+/// Maximum length of a header value quoted in an error message, in
+/// characters.
 const MAX_QUOTED_CHARS: usize = 40;
 
 /// Number of digits of a current Unix time in milliseconds (from 2001 to
@@ -43,7 +44,7 @@ pub(crate) fn check_tolerance(
 ) -> Result<(), VerifyError> {
     let now = unix_seconds(now);
     let tolerance_seconds = tolerance.as_secs();
-    // i128 holds every difference of two i64 values, so nothing overflows.
+    // Every difference of two i64 values fits in an i128, so nothing overflows.
     let age = now - i128::from(timestamp);
     if age > i128::from(tolerance_seconds) {
         return Err(VerifyError::TimestampTooOld {

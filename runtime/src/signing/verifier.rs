@@ -85,12 +85,12 @@ impl Verifier {
         self
     }
 
-    /// The timestamp tolerance.
+    /// Returns the timestamp tolerance.
     pub fn tolerance(&self) -> Duration {
         self.tolerance
     }
 
-    /// The configured keys.
+    /// Returns the configured keys.
     pub fn keys(&self) -> &[VerifyingKey] {
         &self.keys
     }
