@@ -669,3 +669,125 @@ async fn store_failure_asks_for_retry() {
     );
     assert_eq!(app.calls.load(Ordering::SeqCst), 0);
 }
+
+/// The state of the router behind the layer.
+#[derive(Clone, Default)]
+struct LayerState {
+    calls: Arc<AtomicUsize>,
+}
+
+/// An ordinary axum handler behind the layer: it fails its first call for
+/// `msg_layer_flaky` and answers the others with what it extracted.
+async fn layered_handler(
+    axum::extract::State(state): axum::extract::State<LayerState>,
+    axum::Extension(webhook): axum::Extension<VerifiedWebhook>,
+    method: axum::http::Method,
+    body: axum::body::Bytes,
+) -> (StatusCode, String) {
+    let call = state.calls.fetch_add(1, Ordering::SeqCst) + 1;
+    if webhook.id == "msg_layer_flaky" && call == 1 {
+        return (StatusCode::SERVICE_UNAVAILABLE, "busy".to_owned());
+    }
+    let same_body = body == webhook.body;
+    (
+        StatusCode::ACCEPTED,
+        format!("{method} {} call {call} same body {same_body}", webhook.id),
+    )
+}
+
+fn layered_router(state: LayerState) -> Router {
+    let receiver = WebhookReceiver::new(verifier(), MemoryIdempotency::new(1_000))
+        .with_max_body_bytes(MAX_BODY);
+    Router::new()
+        .route(PATH, axum::routing::post(layered_handler))
+        .route_layer(receiver.layer())
+        .with_state(state)
+}
+
+async fn send_oneshot(
+    router: &Router,
+    request: Request<Body>,
+) -> (StatusCode, Option<String>, Vec<u8>) {
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let duplicate = response
+        .headers()
+        .get(HEADER_DUPLICATE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("response body");
+    (status, duplicate, body.to_vec())
+}
+
+#[tokio::test]
+async fn layer_runs_axum_handler_once() {
+    let state = LayerState::default();
+    let router = layered_router(state.clone());
+
+    let mut responses = Vec::new();
+    for _ in 0..3 {
+        let signed = signer().sign_now("msg_layer", BODY);
+        responses.push(send_oneshot(&router, oneshot_request(&signed, BODY.to_vec())).await);
+    }
+
+    assert_eq!(state.calls.load(Ordering::SeqCst), 1);
+    for (status, _, body) in &responses {
+        assert_eq!(*status, StatusCode::ACCEPTED);
+        assert_eq!(
+            String::from_utf8_lossy(body),
+            "POST msg_layer call 1 same body true"
+        );
+    }
+    assert_eq!(responses[0].1, None);
+    assert_eq!(responses[1].1.as_deref(), Some("true"));
+    assert_eq!(responses[2].1.as_deref(), Some("true"));
+}
+
+#[tokio::test]
+async fn layer_rejects_before_handler() {
+    let state = LayerState::default();
+    let router = layered_router(state.clone());
+
+    let signed = signer().sign_now("msg_layer_bad", BODY);
+    let tampered = b"{}".to_vec();
+    let (status, _, body) = send_oneshot(&router, oneshot_request(&signed, tampered)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.is_empty());
+
+    let over = vec![b'x'; MAX_BODY + 1];
+    let signed = signer().sign_now("msg_layer_big", &over);
+    let (status, _, _) = send_oneshot(&router, oneshot_request(&signed, over)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // An unknown path is not read or verified.
+    let unknown = Request::post("/elsewhere")
+        .body(Body::from(BODY.to_vec()))
+        .expect("request");
+    let (status, _, _) = send_oneshot(&router, unknown).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    assert_eq!(state.calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn layer_failure_lets_retry_run() {
+    let state = LayerState::default();
+    let router = layered_router(state.clone());
+
+    let signed = signer().sign_now("msg_layer_flaky", BODY);
+    let (status, _, body) = send_oneshot(&router, oneshot_request(&signed, BODY.to_vec())).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body, b"busy");
+
+    let signed = signer().sign_now("msg_layer_flaky", BODY);
+    let (status, duplicate, body) =
+        send_oneshot(&router, oneshot_request(&signed, BODY.to_vec())).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(duplicate, None);
+    assert_eq!(
+        String::from_utf8_lossy(&body),
+        "POST msg_layer_flaky call 2 same body true"
+    );
+}

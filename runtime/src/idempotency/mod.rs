@@ -9,8 +9,8 @@
 //! | store | feature | shared by |
 //! |-------|---------|-----------|
 //! | [`memory::MemoryIdempotency`] | `delivery` | one process |
-//! | [`sqlite::SqliteIdempotency`] | `sqlite` | the processes on one host that open the same file |
-//! | [`redis::RedisIdempotency`] | `redis` | every process that reaches the Redis server |
+//! | `sqlite::SqliteIdempotency` | `sqlite` | the processes on one host that open the same file |
+//! | `redis::RedisIdempotency` | `redis` | every process that reaches the Redis server |
 //!
 //! # Who holds a claim
 //!

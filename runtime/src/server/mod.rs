@@ -2,8 +2,18 @@
 //!
 //! A [`WebhookReceiver`] holds the signature [`Verifier`](crate::signing::Verifier),
 //! an [`IdempotencyStore`](crate::idempotency::IdempotencyStore) and the
-//! limits. For each request, [`receive`] (or the route that
-//! [`WebhookReceiver::route`] builds around it) runs these steps in order:
+//! limits. It plugs into axum in three ways:
+//!
+//! - [`WebhookReceiver::route`] builds a `POST` route around a closure that
+//!   takes a [`VerifiedWebhook`].
+//! - [`WebhookReceiver::layer`] builds a [`WebhookLayer`] that goes in front
+//!   of ordinary axum handlers, which then may use any extractor.
+//! - [`receive`] runs the steps for one request, for callers that build
+//!   their own handler.
+//!
+//! # Steps and status codes
+//!
+//! For each request, the receiver runs these steps in order:
 //!
 //! 1. Reads the body, at most [`max_body_bytes`](WebhookReceiver::with_max_body_bytes).
 //!    A `Content-Length` over the limit is rejected before any byte is read.
@@ -69,11 +79,13 @@
 //! ```
 
 mod body;
+mod layer;
 mod receive;
 mod receiver;
 mod route;
 mod webhook;
 
+pub use layer::{WebhookLayer, WebhookService};
 pub use receive::receive;
 pub use receiver::{WebhookReceiver, DEFAULT_LEASE, DEFAULT_MAX_BODY_BYTES, DEFAULT_TTL};
 pub use webhook::VerifiedWebhook;
