@@ -34,6 +34,17 @@ fn unique(test: &str) -> String {
     format!("{test}_{}_{nanos}", std::process::id())
 }
 
+/// Removes a test's temporary folder when dropped.
+struct Cleanup(Option<std::path::PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(folder) = &self.0 {
+            let _ = std::fs::remove_dir_all(folder);
+        }
+    }
+}
+
 mod suite {
     use super::*;
 
@@ -278,12 +289,13 @@ mod suite {
 }
 
 /// Instantiates the suite for one store. `$open` is an async fn taking a
-/// test name and returning `Option<(Arc<S>, Arc<S>)>`, `None` to skip.
+/// test name and returning `Option<(Arc<S>, Arc<S>, Cleanup)>`, `None` to
+/// skip.
 macro_rules! conformance {
     ($open:path) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn new_in_progress_done() {
-            let Some((store, _)) = $open("new_in_progress_done").await else {
+            let Some((store, _, _cleanup)) = $open("new_in_progress_done").await else {
                 return;
             };
             suite::new_then_in_progress_then_done(&*store).await;
@@ -291,7 +303,7 @@ macro_rules! conformance {
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn ttl_expiry() {
-            let Some((store, _)) = $open("ttl_expiry").await else {
+            let Some((store, _, _cleanup)) = $open("ttl_expiry").await else {
                 return;
             };
             suite::ttl_expiry_makes_id_new(&*store).await;
@@ -299,7 +311,7 @@ macro_rules! conformance {
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn lease_expiry_after_crash() {
-            let Some((first, second)) = $open("lease_expiry").await else {
+            let Some((first, second, _cleanup)) = $open("lease_expiry").await else {
                 return;
             };
             suite::lease_expiry_admits_next_claimer(&*first, &*second).await;
@@ -307,7 +319,7 @@ macro_rules! conformance {
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn release() {
-            let Some((store, _)) = $open("release").await else {
+            let Some((store, _, _cleanup)) = $open("release").await else {
                 return;
             };
             suite::release_frees_claim_only(&*store).await;
@@ -315,7 +327,7 @@ macro_rules! conformance {
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn first_response_kept() {
-            let Some((store, _)) = $open("first_response").await else {
+            let Some((store, _, _cleanup)) = $open("first_response").await else {
                 return;
             };
             suite::complete_keeps_first_response(&*store).await;
@@ -323,7 +335,7 @@ macro_rules! conformance {
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn fifty_concurrent_duplicates() {
-            let Some((first, second)) = $open("concurrent").await else {
+            let Some((first, second, _cleanup)) = $open("concurrent").await else {
                 return;
             };
             suite::concurrent_duplicates_one_new(first, second, 50).await;
@@ -331,7 +343,7 @@ macro_rules! conformance {
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn late_completion_kept() {
-            let Some((store, _)) = $open("late_completion").await else {
+            let Some((store, _, _cleanup)) = $open("late_completion").await else {
                 return;
             };
             suite::late_completion_without_rival_is_kept(&*store).await;
@@ -343,9 +355,11 @@ mod memory {
     use super::*;
     use hookforge::idempotency::memory::MemoryIdempotency;
 
-    async fn open(_test: &str) -> Option<(Arc<MemoryIdempotency>, Arc<MemoryIdempotency>)> {
+    async fn open(
+        _test: &str,
+    ) -> Option<(Arc<MemoryIdempotency>, Arc<MemoryIdempotency>, Cleanup)> {
         let store = Arc::new(MemoryIdempotency::new(1_000));
-        Some((Arc::clone(&store), store))
+        Some((Arc::clone(&store), store, Cleanup(None)))
     }
 
     conformance!(open);
@@ -450,7 +464,7 @@ mod sqlite {
     use hookforge::idempotency::sqlite::SqliteIdempotency;
 
     /// Opens two instances on one new file, each with its own connection.
-    async fn open(test: &str) -> Option<(Arc<SqliteIdempotency>, Arc<SqliteIdempotency>)> {
+    async fn open(test: &str) -> Option<(Arc<SqliteIdempotency>, Arc<SqliteIdempotency>, Cleanup)> {
         let name = unique(test);
         let folder = std::env::temp_dir().join(format!("hookforge-idempotency-{name}"));
         std::fs::create_dir_all(&folder).expect("create temporary folder");
@@ -462,14 +476,14 @@ mod sqlite {
         let second = SqliteIdempotency::open_with_table(&path, &table)
             .await
             .expect("open second instance");
-        Some((Arc::new(first), Arc::new(second)))
+        Some((Arc::new(first), Arc::new(second), Cleanup(Some(folder))))
     }
 
     conformance!(open);
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn stale_owner() {
-        let Some((first, second)) = open("stale_owner").await else {
+        let Some((first, second, _cleanup)) = open("stale_owner").await else {
             return;
         };
         suite::stale_owner_cannot_touch_new_claim(&*first, &*second).await;
@@ -521,7 +535,7 @@ mod redis {
 
     /// Connects two instances with one fresh key prefix, or returns `None`
     /// after printing a skip line when Redis is unreachable outside CI.
-    async fn open(test: &str) -> Option<(Arc<RedisIdempotency>, Arc<RedisIdempotency>)> {
+    async fn open(test: &str) -> Option<(Arc<RedisIdempotency>, Arc<RedisIdempotency>, Cleanup)> {
         let connect = async {
             let first = RedisIdempotency::connect(URL).await?;
             let second = RedisIdempotency::connect(URL).await?;
@@ -537,6 +551,7 @@ mod redis {
         Some((
             Arc::new(first.with_prefix(prefix.clone())),
             Arc::new(second.with_prefix(prefix)),
+            Cleanup(None),
         ))
     }
 
@@ -552,7 +567,7 @@ mod redis {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn stale_owner() {
-        let Some((first, second)) = open("stale_owner").await else {
+        let Some((first, second, _cleanup)) = open("stale_owner").await else {
             return;
         };
         suite::stale_owner_cannot_touch_new_claim(&*first, &*second).await;
@@ -560,7 +575,7 @@ mod redis {
 
     #[tokio::test]
     async fn prefix_separates_receivers() {
-        let Some((first, second)) = open("prefix").await else {
+        let Some((first, second, _cleanup)) = open("prefix").await else {
             return;
         };
         let other = (*second)
