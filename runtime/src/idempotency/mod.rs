@@ -78,6 +78,22 @@ pub enum IdempotencyError {
         /// The webhook id of the entry.
         key: String,
     },
+    /// The id was completed by another claimant already, so a transactional
+    /// completion did not run its effect a second time.
+    #[error("{key:?} was handled already; the effect was not applied again")]
+    AlreadyDone {
+        /// The webhook id of the entry.
+        key: String,
+    },
+    /// The effect of a transactional completion failed, so the transaction
+    /// was rolled back and the claim stays in progress.
+    #[error("the effect for {key:?} failed and was rolled back: {reason}")]
+    EffectFailed {
+        /// The webhook id of the entry.
+        key: String,
+        /// The effect's error.
+        reason: String,
+    },
 }
 
 /// Atomic claim-and-complete storage keyed by webhook id.

@@ -24,6 +24,10 @@ use std::time::{Duration, SystemTime};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+/// The rusqlite version whose `Transaction` [`SqliteIdempotency::complete_with`]
+/// effects receive.
+pub use rusqlite;
+
 use super::{
     duration_millis, new_owner_token, unix_millis, Claim, IdempotencyError, IdempotencyStore,
     StoredResponse,
@@ -149,6 +153,102 @@ impl SqliteIdempotency {
         })
     }
 
+    /// Applies `effect` and marks `key` done with `response` in one SQLite
+    /// transaction, so a crash at any instant leaves both or neither.
+    ///
+    /// A handler whose side effects live in this SQLite file gets each
+    /// webhook id processed exactly once this way. With a separate
+    /// [`complete`](IdempotencyStore::complete), a crash between the effect
+    /// and the completion leaves the claim in progress, and once its lease
+    /// runs out a retry runs the handler again. Create the effect's tables
+    /// with [`execute_batch`](Self::execute_batch).
+    ///
+    /// # Errors
+    ///
+    /// - [`IdempotencyError::AlreadyDone`] when a response is stored for
+    ///   `key` already; `effect` did not run.
+    /// - [`IdempotencyError::ClaimLost`] when another instance holds a live
+    ///   claim on `key`; `effect` did not run.
+    /// - [`IdempotencyError::EffectFailed`] when `effect` returned an error;
+    ///   nothing was written and the claim stays in progress.
+    /// - [`IdempotencyError::Backend`] when SQLite fails.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::{Duration, SystemTime};
+    /// use hookforge::idempotency::sqlite::SqliteIdempotency;
+    /// use hookforge::idempotency::{Claim, IdempotencyStore, StoredResponse};
+    ///
+    /// let folder = std::env::temp_dir().join(format!("hookforge-doc-effect-{}", std::process::id()));
+    /// std::fs::create_dir_all(&folder)?;
+    /// let store = SqliteIdempotency::open(folder.join("receiver.sqlite3")).await?;
+    /// store.execute_batch("CREATE TABLE IF NOT EXISTS payments (id TEXT, amount INTEGER)").await?;
+    ///
+    /// let now = SystemTime::now();
+    /// assert_eq!(store.claim("msg_1", Duration::from_secs(30), now).await?, Claim::New);
+    /// let response = StoredResponse { status: 204, body: Vec::new() };
+    /// let ttl = Duration::from_secs(24 * 60 * 60);
+    /// store
+    ///     .complete_with("msg_1", response, ttl, now, |transaction| {
+    ///         transaction.execute("INSERT INTO payments VALUES ('pay_1', 500)", [])?;
+    ///         Ok(())
+    ///     })
+    ///     .await?;
+    /// assert!(matches!(store.claim("msg_1", Duration::from_secs(30), now).await?, Claim::Done(_)));
+    /// # let _ = std::fs::remove_dir_all(&folder);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn complete_with<T, F>(
+        &self,
+        key: &str,
+        response: StoredResponse,
+        ttl: Duration,
+        now: SystemTime,
+        effect: F,
+    ) -> Result<T, IdempotencyError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let key = key.to_owned();
+        let now_ms = unix_millis(now);
+        let expires_at = now_ms.saturating_add(duration_millis(ttl));
+        self.with_connection(move |connection, shared| {
+            let transaction = connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend)?;
+            match check_claim(&transaction, shared, &key, now_ms)? {
+                ClaimCheck::Done => return Err(IdempotencyError::AlreadyDone { key }),
+                ClaimCheck::Ours => {}
+            }
+            let value = effect(&transaction).map_err(|error| IdempotencyError::EffectFailed {
+                key: key.clone(),
+                reason: error.to_string(),
+            })?;
+            write_response(&transaction, shared, &key, &response, expires_at)?;
+            transaction.commit().map_err(backend)?;
+            Ok(value)
+        })
+        .await
+    }
+
+    /// Runs semicolon-separated SQL statements on this store's connection,
+    /// for example to create the tables that
+    /// [`complete_with`](Self::complete_with) effects write to.
+    ///
+    /// # Errors
+    ///
+    /// [`IdempotencyError::Backend`] when a statement fails.
+    pub async fn execute_batch(&self, sql: &str) -> Result<(), IdempotencyError> {
+        let sql = sql.to_owned();
+        self.with_connection(move |connection, _| connection.execute_batch(&sql).map_err(backend))
+            .await
+    }
+
     /// Runs `work` with this instance's connection on the blocking pool.
     async fn with_connection<T, F>(&self, work: F) -> Result<T, IdempotencyError>
     where
@@ -267,22 +367,51 @@ fn complete_in(
     let transaction = connection
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(backend)?;
-
-    let live_row = select_row(&transaction, shared, key)?.filter(|row| row.expires_at > now_ms);
-    match live_row {
+    match check_claim(&transaction, shared, key, now_ms)? {
         // The first stored response stays, so every duplicate gets the same one.
+        ClaimCheck::Done => return Ok(()),
+        ClaimCheck::Ours => {}
+    }
+    write_response(&transaction, shared, key, response, expires_at)?;
+    transaction.commit().map_err(backend)
+}
+
+/// Whether this instance may store a response for a key.
+enum ClaimCheck {
+    /// This instance holds the claim, or no live row exists.
+    Ours,
+    /// A live row already holds a response.
+    Done,
+}
+
+/// Checks the live row of `key` inside a write transaction. Another
+/// instance's live claim is [`IdempotencyError::ClaimLost`].
+fn check_claim(
+    transaction: &Connection,
+    shared: &Shared,
+    key: &str,
+    now_ms: i64,
+) -> Result<ClaimCheck, IdempotencyError> {
+    let live_row = select_row(transaction, shared, key)?.filter(|row| row.expires_at > now_ms);
+    match live_row {
         Some(Row {
             status: Some(_), ..
-        }) => return Ok(()),
-        Some(Row { owner, .. }) if owner != shared.owner => {
-            return Err(IdempotencyError::ClaimLost {
-                key: key.to_owned(),
-            })
-        }
+        }) => Ok(ClaimCheck::Done),
+        Some(Row { owner, .. }) if owner != shared.owner => Err(IdempotencyError::ClaimLost {
+            key: key.to_owned(),
+        }),
         // Our own claim, or no live row: the handler ran, so store its response.
-        _ => {}
+        _ => Ok(ClaimCheck::Ours),
     }
+}
 
+fn write_response(
+    transaction: &Connection,
+    shared: &Shared,
+    key: &str,
+    response: &StoredResponse,
+    expires_at: i64,
+) -> Result<(), IdempotencyError> {
     transaction
         .prepare_cached(&shared.sql.complete)
         .and_then(|mut statement| {
@@ -295,7 +424,7 @@ fn complete_in(
             ])
         })
         .map_err(backend)?;
-    transaction.commit().map_err(backend)
+    Ok(())
 }
 
 struct Row {
