@@ -482,7 +482,7 @@ async fn twenty_concurrent_duplicates(app: TestApp) {
                 body_text(response),
                 "handled msg_concurrent call 1 trace none"
             ),
-            409 => {
+            429 => {
                 assert_eq!(response.header("retry-after"), Some("1"));
                 assert!(response.body.is_empty());
             }

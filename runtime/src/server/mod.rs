@@ -33,7 +33,7 @@
 //! | body could not be read (the connection broke) | 400 Bad Request | empty |
 //! | signature header missing or invalid, no signature matches, timestamp outside the tolerance | 401 Unauthorized | empty |
 //! | the idempotency store failed on claim | 503 Service Unavailable | empty, `Retry-After: 1` |
-//! | the same id is being handled right now | 409 Conflict | empty, `Retry-After: 1` |
+//! | the same id is being handled right now | 429 Too Many Requests | empty, `Retry-After: 1` |
 //! | the same id was handled before | the stored status | the stored body, `webhook-duplicate: true` |
 //! | new id, the handler returned 2xx | the handler's response | stored for duplicates |
 //! | new id, the handler returned anything else | the handler's response | claim released |
@@ -42,11 +42,14 @@
 //! A 401 tells the client nothing about which check failed. The reason is
 //! logged through `tracing` at `warn` level with the `webhook-id`.
 //!
-//! A 409 for a delivery in progress makes the sender retry: Standard
-//! Webhooks senders retry every non-2xx answer. By the time the retry
-//! arrives the first delivery has usually finished, and the retry gets its
-//! stored response. Answering 2xx at once would instead tell the sender the
-//! webhook was handled while the handler could still fail.
+//! A 429 for a delivery in progress makes the sender retry after a second.
+//! Hookforge's sender retries only connection errors, timeouts, 408, 429
+//! and 5xx, so a 409 Conflict would end the delivery in its dead-letter
+//! queue. 429 also keeps these answers out of a receiver's 5xx alerts. By
+//! the time the retry arrives the first delivery has usually finished, and
+//! the retry gets its stored response. Answering 2xx at once would instead
+//! tell the sender the webhook was handled while the handler could still
+//! fail.
 //!
 //! A duplicate gets the status and body of the first response, but none of
 //! its headers, because the stores keep only status and body. Responses are

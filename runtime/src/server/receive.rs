@@ -102,7 +102,7 @@ where
         }
         Ok(Claim::InProgress) => {
             tracing::debug!(webhook_id = %id, "a duplicate webhook arrived while the first is being handled");
-            return retry_soon(StatusCode::CONFLICT);
+            return retry_soon(StatusCode::TOO_MANY_REQUESTS);
         }
         Err(error) => {
             tracing::error!(webhook_id = %id, %error, "failed to claim a webhook id");
@@ -205,7 +205,7 @@ impl<S: IdempotencyStore> Claimed<S> {
 
     async fn release(&self) {
         // A failure leaves the claim in progress until its lease runs out,
-        // and retries get 409 Conflict until then.
+        // and retries get 429 Too Many Requests until then.
         if let Err(error) = self.store.release(&self.id).await {
             tracing::warn!(webhook_id = %self.id, %error, "failed to release a webhook claim");
         }
