@@ -14,6 +14,7 @@
 //! | `client`   | the HTTP sender over reqwest |
 //! | `tls`      | HTTPS and client certificates for the sender |
 //! | `server`   | axum building blocks for receivers |
+//! | `cloudevents` | [`cloudevents`]: `#[derive(CloudEvent)]` and the HTTP encodings |
 
 pub mod formats;
 pub mod serde_support;
@@ -24,6 +25,8 @@ pub mod signing;
 pub mod breaker;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "cloudevents")]
+pub mod cloudevents;
 #[cfg(feature = "delivery")]
 pub mod idempotency;
 #[cfg(feature = "delivery")]

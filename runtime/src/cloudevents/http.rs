@@ -1,0 +1,1 @@
+//! The CloudEvents HTTP binding: binary and structured modes.
