@@ -140,8 +140,8 @@ impl<S: OutboxStore> WebhookSender<S> {
         };
         let mut headers = webhook.headers;
         if !has_traceparent {
-            let root = TraceParent::new_root(&mut random_u64);
-            headers.push((TRACEPARENT.as_str().to_owned(), root.to_string()));
+            let parent = current_trace().unwrap_or_else(|| TraceParent::new_root(&mut random_u64));
+            headers.push((TRACEPARENT.as_str().to_owned(), parent.to_string()));
         }
         Ok(NewDelivery {
             webhook_id,
@@ -355,6 +355,18 @@ fn stored_traceparent(delivery: &Delivery) -> TraceParent {
         .find(|(name, _)| name.eq_ignore_ascii_case(TRACEPARENT.as_str()))
         .and_then(|(_, value)| value.parse().ok())
         .unwrap_or_else(|| TraceParent::new_root(&mut random_u64))
+}
+
+/// Returns the current OpenTelemetry span's context, so a webhook sent
+/// inside a traced request continues that trace.
+#[cfg(feature = "otel")]
+fn current_trace() -> Option<TraceParent> {
+    crate::trace::otel::current()
+}
+
+#[cfg(not(feature = "otel"))]
+fn current_trace() -> Option<TraceParent> {
+    None
 }
 
 fn random_u64() -> u64 {

@@ -115,10 +115,12 @@ where
         id,
         ttl: receiver.ttl,
     };
-    let span = webhook
-        .trace
-        .as_ref()
-        .map(|trace| webhook_span(&trace.parent));
+    let span = webhook.trace.as_ref().map(|trace| {
+        let span = webhook_span(&trace.parent);
+        #[cfg(feature = "otel")]
+        crate::trace::otel::set_parent(&span, &trace.parent);
+        span
+    });
     // A handler that panics before returning its future gets the same
     // treatment as one whose future panics: the claim is released.
     let future = match panic::catch_unwind(AssertUnwindSafe(|| handler(webhook))) {

@@ -10,10 +10,14 @@
 //! The module follows W3C Trace Context Level 1
 //! (<https://www.w3.org/TR/trace-context/>).
 //!
-// TODO: connect to OpenTelemetry behind an `otel` feature: build the
-// context from the current OpenTelemetry span instead of a random root, and
-// record outgoing requests as client spans.
+//! With the `otel` feature, [`otel`] connects these headers to OpenTelemetry
+//! spans recorded through `tracing-opentelemetry`: the sender continues the
+//! current span's trace, and the receiver's span becomes a child of the
+//! sender's. Outgoing requests are not recorded as client spans of their
+//! own; the attempt's `tracing` span is what an OpenTelemetry layer exports.
 
+#[cfg(feature = "otel")]
+pub mod otel;
 mod parent;
 mod state;
 
