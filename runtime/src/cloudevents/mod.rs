@@ -10,3 +10,4 @@ pub mod http;
 /// The cloudevents-sdk crate, whose core [`Event`] type the conversions use.
 pub use cloudevents as sdk;
 pub use cloudevents::Event;
+pub use hookforge_macros::CloudEvent;
