@@ -1,1 +1,0 @@
-//! The CloudEvents HTTP binding: binary and structured modes.
