@@ -5,7 +5,7 @@
 //! flight and measured [`RUNS`] times in this one process:
 //!
 //! 1. `baseline`: a bare reqwest client posting to a bare axum handler that
-//!    answers 204, with no signing, outbox or idempotency;
+//!    returns 204, with no signing, outbox or idempotency;
 //! 2. `sqlite+memory`: `WebhookSender` over `SqliteOutbox` (a file in a
 //!    temporary folder) to an axum route built by `WebhookReceiver::route`
 //!    with a `Verifier` and `MemoryIdempotency`;
@@ -27,7 +27,9 @@
 //!
 //! Run with `cargo bench -p hookforge --bench delivery --all-features`.
 //! `HOOKFORGE_BENCH_EVENTS` and `HOOKFORGE_BENCH_RUNS` override the event
-//! count and the number of runs.
+//! count and the number of runs. `HOOKFORGE_BENCH_ONLY`, a comma-separated
+//! list of configuration names such as `sqlite+memory`, limits the run to
+//! those and the baseline, for example under a profiler.
 
 use std::error::Error;
 use std::future::Future;
@@ -57,6 +59,8 @@ use tokio::task::JoinSet;
 
 /// Events delivered per run, unless `HOOKFORGE_BENCH_EVENTS` sets another.
 const EVENTS: usize = 5_000;
+/// The configurations after the baseline, by the names the output uses.
+const CONFIGURATIONS: [&str; 3] = ["sqlite+memory", "sqlite+sqlite", "postgres+memory"];
 /// Runs per configuration, unless `HOOKFORGE_BENCH_RUNS` sets another.
 const RUNS: usize = 5;
 /// Requests (baseline) or sends and attempts (hookforge) in flight at once.
@@ -74,10 +78,37 @@ type BenchResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
 fn main() -> BenchResult<()> {
     let events = env_count("HOOKFORGE_BENCH_EVENTS", EVENTS)?;
     let runs = env_count("HOOKFORGE_BENCH_RUNS", RUNS)?;
+    let selected = selected_configurations()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run_all(events, runs))
+    runtime.block_on(run_all(events, runs, &selected))
+}
+
+/// Reads `HOOKFORGE_BENCH_ONLY`, or selects every configuration when it is
+/// not set.
+fn selected_configurations() -> BenchResult<Vec<&'static str>> {
+    let Ok(list) = std::env::var("HOOKFORGE_BENCH_ONLY") else {
+        return Ok(CONFIGURATIONS.to_vec());
+    };
+    let mut selected = Vec::new();
+    for name in list
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        match CONFIGURATIONS.iter().find(|known| **known == name) {
+            Some(known) => selected.push(*known),
+            None => {
+                return Err(format!(
+                    "HOOKFORGE_BENCH_ONLY names an unknown configuration {name:?}; \
+                     expected some of {CONFIGURATIONS:?}"
+                )
+                .into())
+            }
+        }
+    }
+    Ok(selected)
 }
 
 /// Reads a positive count from the environment variable `name`.
@@ -91,7 +122,7 @@ fn env_count(name: &str, default: usize) -> BenchResult<usize> {
     }
 }
 
-async fn run_all(events: usize, runs: usize) -> BenchResult<()> {
+async fn run_all(events: usize, runs: usize, selected: &[&str]) -> BenchResult<()> {
     println!(
         "delivery bench: {events} events of {BODY_BYTES} bytes, {CONCURRENCY} in flight, \
          {runs} runs per configuration, {} tokio worker threads",
@@ -108,33 +139,40 @@ async fn run_all(events: usize, runs: usize) -> BenchResult<()> {
     }
     rows.push(Row::new("baseline", Mode::Concurrent, samples));
 
-    for mode in [Mode::Concurrent, Mode::Prefilled] {
-        let mut samples = Vec::new();
-        for run in 0..runs {
-            let folder = TempFolder::new(&format!("sqlite-memory-{run}"))?;
-            let outbox = SqliteOutbox::open(folder.path.join("outbox.sqlite3"))?;
-            let sample =
-                hookforge_run(outbox, MemoryIdempotency::new(events), mode, events).await?;
-            println!("sqlite+memory {mode:?} run {run}: {sample}");
-            samples.push(sample);
+    if selected.contains(&"sqlite+memory") {
+        for mode in [Mode::Concurrent, Mode::Prefilled] {
+            let mut samples = Vec::new();
+            for run in 0..runs {
+                let folder = TempFolder::new(&format!("sqlite-memory-{run}"))?;
+                let outbox = SqliteOutbox::open(folder.path.join("outbox.sqlite3"))?;
+                let sample =
+                    hookforge_run(outbox, MemoryIdempotency::new(events), mode, events).await?;
+                println!("sqlite+memory {mode:?} run {run}: {sample}");
+                samples.push(sample);
+            }
+            rows.push(Row::new("sqlite+memory", mode, samples));
         }
-        rows.push(Row::new("sqlite+memory", mode, samples));
     }
 
-    for mode in [Mode::Concurrent, Mode::Prefilled] {
-        let mut samples = Vec::new();
-        for run in 0..runs {
-            let folder = TempFolder::new(&format!("sqlite-sqlite-{run}"))?;
-            let outbox = SqliteOutbox::open(folder.path.join("outbox.sqlite3"))?;
-            let idempotency = SqliteIdempotency::open(folder.path.join("receiver.sqlite3")).await?;
-            let sample = hookforge_run(outbox, idempotency, mode, events).await?;
-            println!("sqlite+sqlite {mode:?} run {run}: {sample}");
-            samples.push(sample);
+    if selected.contains(&"sqlite+sqlite") {
+        for mode in [Mode::Concurrent, Mode::Prefilled] {
+            let mut samples = Vec::new();
+            for run in 0..runs {
+                let folder = TempFolder::new(&format!("sqlite-sqlite-{run}"))?;
+                let outbox = SqliteOutbox::open(folder.path.join("outbox.sqlite3"))?;
+                let idempotency =
+                    SqliteIdempotency::open(folder.path.join("receiver.sqlite3")).await?;
+                let sample = hookforge_run(outbox, idempotency, mode, events).await?;
+                println!("sqlite+sqlite {mode:?} run {run}: {sample}");
+                samples.push(sample);
+            }
+            rows.push(Row::new("sqlite+sqlite", mode, samples));
         }
-        rows.push(Row::new("sqlite+sqlite", mode, samples));
     }
 
-    rows.extend(postgres_rows(events, runs).await?);
+    if selected.contains(&"postgres+memory") {
+        rows.extend(postgres_rows(events, runs).await?);
+    }
 
     print_table(events, &rows);
     match peak_rss_kib() {
@@ -214,7 +252,7 @@ impl Counter {
 
     fn record(&self) {
         if self.handled.fetch_add(1, Ordering::SeqCst) + 1 == self.target {
-            // `notify_one` keeps a permit when nobody waits yet.
+            // `notify_one` keeps a permit when no task waits yet.
             self.all_handled.notify_one();
         }
     }
@@ -246,7 +284,7 @@ async fn serve(app: Router) -> BenchResult<(String, tokio::task::JoinHandle<()>)
     Ok((format!("http://{address}/hooks"), server))
 }
 
-/// How a hookforge run feeds the outbox.
+/// The order of the sends and the worker's start in a hookforge run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     /// Sends run while the worker delivers.
@@ -258,13 +296,13 @@ enum Mode {
 /// One run's timings.
 #[derive(Debug, Clone)]
 struct Sample {
-    /// From the first send until the last `send` returned; `None` for the
-    /// baseline, which has no outbox.
+    /// Time from the first send until the last `send` returned, or `None`
+    /// for the baseline, which has no outbox.
     enqueue: Option<Duration>,
-    /// From the first send (concurrent) or the worker's start (prefilled)
-    /// until the handler counted every event.
+    /// Time from the first send (concurrent) or the worker's start
+    /// (prefilled) until the handler counted every event.
     delivery: Duration,
-    /// How the worker used the outbox, from [`StoreStats::summary`].
+    /// The outbox call statistics, from [`StoreStats::summary`].
     store: Option<String>,
 }
 
@@ -452,7 +490,7 @@ async fn send_all<O: OutboxStore>(
     join_all(senders).await
 }
 
-/// Waits until the outbox holds no pending row, so the next run starts
+/// Waits until the outbox contains no pending row, so the next run starts
 /// with the worker idle, and fails when a delivery was dead-lettered.
 async fn wait_until_drained<O: OutboxStore>(store: &O) -> BenchResult<()> {
     let started = Instant::now();
