@@ -65,7 +65,7 @@ use proc_macro::TokenStream;
 /// Generic types are not supported. Misuse is a compile error on the
 /// offending token, and the derive still emits impls that return an error,
 /// so code that uses the type reports nothing further.
-#[proc_macro_derive(CloudEvent, attributes(cloudevent))]
+#[proc_macro_derive(CloudEvent, attributes(cloudevent, serde))]
 pub fn derive_cloud_event(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive(&input).into()

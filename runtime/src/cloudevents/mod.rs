@@ -11,3 +11,7 @@ pub mod http;
 pub use cloudevents as sdk;
 pub use cloudevents::Event;
 pub use hookforge_macros::CloudEvent;
+
+/// The chrono crate: a `#[cloudevent(time)]` field is a
+/// `chrono::DateTime<Utc>`.
+pub use chrono;
