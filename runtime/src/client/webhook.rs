@@ -58,6 +58,82 @@ impl Webhook {
     }
 }
 
+#[cfg(feature = "cloudevents")]
+impl Webhook {
+    /// Creates a webhook carrying a CloudEvent in structured mode: the body
+    /// is the event as JSON with `content-type: application/cloudevents+json`,
+    /// so the signature covers every attribute. The `webhook-id` is the
+    /// CloudEvents `id`, so a resend of the same event is recognisable as a
+    /// duplicate, and the event type is the CloudEvents `type`.
+    ///
+    /// [`send`](super::WebhookSender::send) rejects the webhook when the
+    /// event id is not visible ASCII without spaces, as it does any
+    /// `webhook-id`.
+    ///
+    /// # Errors
+    ///
+    /// The [`EncodeError`](crate::cloudevents::http::EncodeError) from
+    /// [`to_structured`](crate::cloudevents::http::to_structured).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use hookforge::client::Webhook;
+    /// use hookforge::cloudevents::sdk::{EventBuilder, EventBuilderV10};
+    ///
+    /// let event = EventBuilderV10::new().id("evt_1").source("/billing").ty("invoice.paid").build()?;
+    /// let webhook = Webhook::cloudevent("https://example.com/hooks", &event)?;
+    /// assert_eq!(webhook.webhook_id.as_deref(), Some("evt_1"));
+    /// assert_eq!(webhook.event_type, "invoice.paid");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cloudevent(
+        endpoint: impl Into<String>,
+        event: &crate::cloudevents::Event,
+    ) -> Result<Self, crate::cloudevents::http::EncodeError> {
+        let encoded = crate::cloudevents::http::to_structured(event)?;
+        Ok(Self::from_cloudevent(endpoint, event, encoded))
+    }
+
+    /// Creates a webhook carrying a CloudEvent in binary mode: `ce-`
+    /// headers and the data as the body, with the same `webhook-id` and
+    /// event type as [`Webhook::cloudevent`].
+    ///
+    /// The signature does not cover the `ce-` headers, so only the data and
+    /// the id are protected; see
+    /// [`to_binary`](crate::cloudevents::http::to_binary). Prefer
+    /// [`Webhook::cloudevent`] unless the receiver requires binary mode.
+    ///
+    /// # Errors
+    ///
+    /// The [`EncodeError`](crate::cloudevents::http::EncodeError) from
+    /// [`to_binary`](crate::cloudevents::http::to_binary).
+    pub fn cloudevent_binary(
+        endpoint: impl Into<String>,
+        event: &crate::cloudevents::Event,
+    ) -> Result<Self, crate::cloudevents::http::EncodeError> {
+        let encoded = crate::cloudevents::http::to_binary(event)?;
+        Ok(Self::from_cloudevent(endpoint, event, encoded))
+    }
+
+    fn from_cloudevent(
+        endpoint: impl Into<String>,
+        event: &crate::cloudevents::Event,
+        (headers, body): (http::HeaderMap, Vec<u8>),
+    ) -> Self {
+        use cloudevents::AttributesReader as _;
+
+        let mut webhook = Self::new(endpoint, event.ty(), body).with_id(event.id());
+        for (name, value) in &headers {
+            // The encoders emit only visible ASCII, so no value is skipped.
+            if let Ok(value) = value.to_str() {
+                webhook = webhook.with_header(name.as_str(), value);
+            }
+        }
+        webhook
+    }
+}
+
 /// A webhook the outbox has stored durably.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
