@@ -7,6 +7,47 @@ use crate::retry::RetryPolicy;
 
 /// Settings of a sender: HTTP limits, worker concurrency and the delivery
 /// policies.
+///
+/// # HTTPS and mutual TLS
+///
+/// With the `tls` feature the sender speaks HTTPS through rustls with the
+/// ring provider. reqwest 0.13 verifies server certificates with
+/// rustls-platform-verifier: on Linux and the BSDs it trusts the roots that
+/// rustls-native-certs loads (`SSL_CERT_FILE` or `SSL_CERT_DIR` when set,
+/// otherwise the system bundle such as `/etc/ssl/certs`), and on macOS and
+/// Windows it calls the operating system's verifier.
+/// [`extra_root_certificates`](Self::extra_root_certificates) adds private
+/// certificate authorities to those roots, and
+/// [`client_identity`](Self::client_identity) presents a client
+/// certificate to endpoints that require mutual TLS. Both types come from
+/// reqwest 0.13, so the application depends on that version too.
+///
+/// ```no_run
+/// # #[cfg(feature = "tls")]
+/// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use hookforge::client::SenderConfig;
+///
+/// // The private CA that signed the endpoint's server certificate.
+/// let ca = reqwest::Certificate::from_pem(&std::fs::read("ca.pem")?)?;
+/// // `Identity::from_pem` takes one buffer with the certificate chain and
+/// // the private key (PKCS#8, PKCS#1 or SEC1), so concatenate the files.
+/// let mut identity = std::fs::read("client.crt")?;
+/// identity.extend(std::fs::read("client.key")?);
+///
+/// let config = SenderConfig {
+///     extra_root_certificates: vec![ca],
+///     client_identity: Some(reqwest::Identity::from_pem(&identity)?),
+///     ..SenderConfig::default()
+/// };
+/// # let _ = config;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// A failed handshake, such as an untrusted server certificate or an
+/// endpoint that rejects the client certificate, counts as a connection
+/// failure: the attempt is retried, and the TLS error is kept as the
+/// delivery's last error.
 #[derive(Debug, Clone)]
 pub struct SenderConfig {
     /// Time limit of one attempt, from connecting to the end of the
@@ -40,9 +81,19 @@ pub struct SenderConfig {
     /// What happens to a delivery whose endpoint's circuit is open.
     pub open_policy: OpenPolicy,
     /// A client certificate and key for endpoints that require mutual TLS,
-    /// from [`reqwest::Identity::from_pem`].
+    /// from [`reqwest::Identity::from_pem`]. Default none.
     #[cfg(feature = "tls")]
     pub client_identity: Option<reqwest::Identity>,
+    /// Certificate authorities trusted in addition to the system's roots,
+    /// from [`reqwest::Certificate::from_pem`] or
+    /// [`reqwest::Certificate::from_der`]. Default empty.
+    ///
+    /// NOTE: on Linux, building the client fails when this list is empty
+    /// and no system root could be loaded (for example a container image
+    /// without a CA bundle), with "No CA certificates were loaded from the
+    /// system". On Android, reqwest 0.13 rejects extra roots.
+    #[cfg(feature = "tls")]
+    pub extra_root_certificates: Vec<reqwest::Certificate>,
 }
 
 impl Default for SenderConfig {
@@ -62,6 +113,8 @@ impl Default for SenderConfig {
             open_policy: OpenPolicy::Wait,
             #[cfg(feature = "tls")]
             client_identity: None,
+            #[cfg(feature = "tls")]
+            extra_root_certificates: Vec::new(),
         }
     }
 }
@@ -119,6 +172,9 @@ impl SenderConfig {
             // does not pull aws-lc; ring is installed for the process. An
             // error means a provider is installed already, which is fine.
             let _ = rustls::crypto::ring::default_provider().install_default();
+            // Merging keeps the platform verifier and its system roots,
+            // whereas `tls_certs_only` would drop them.
+            let builder = builder.tls_certs_merge(self.extra_root_certificates.iter().cloned());
             match &self.client_identity {
                 Some(identity) => builder.identity(identity.clone()),
                 None => builder,
