@@ -47,7 +47,7 @@ fn decode_structured(body: &Value) -> Result<Event, DecodeError> {
     from_http(&structured_headers(), body.to_string().as_bytes())
 }
 
-/// The data as the bytes binary mode sends: the same for `Data::Json`,
+/// Returns the data as the bytes binary mode sends: the same for `Data::Json`,
 /// `Data::String` and `Data::Binary` carrying the same document.
 fn data_bytes(event: &Event) -> Option<Vec<u8>> {
     event.data().map(|data| match data {
@@ -606,6 +606,31 @@ fn binary_header_values_are_percent_decoded() {
 }
 
 #[test]
+fn quoted_header_values_are_unquoted() {
+    for (raw, expected) in [
+        (r#""hello world""#, "hello world"),
+        (r#""say \"hi\"""#, r#"say "hi""#),
+        (r#""caf%C3%A9""#, "café"),
+        (r#""""#, ""),
+        (r#"plain"quote"#, r#"plain"quote"#),
+    ] {
+        let map = headers(&[
+            ("ce-specversion", "1.0"),
+            ("ce-id", "1"),
+            ("ce-source", "/s"),
+            ("ce-type", "t"),
+            ("ce-note", raw),
+        ]);
+        let event = from_http(&map, b"").expect("decode");
+        assert_eq!(
+            event.extension("note"),
+            Some(&ExtensionValue::String(expected.to_owned())),
+            "{raw}"
+        );
+    }
+}
+
+#[test]
 fn broken_binary_headers_rejected() {
     let required = [
         ("ce-specversion", "1.0"),
@@ -617,6 +642,9 @@ fn broken_binary_headers_rejected() {
         ("ce-subject", "100%"),
         ("ce-subject", "%zz"),
         ("ce-subject", "%C3"),
+        ("ce-subject", "%C0%A0"),
+        ("ce-subject", "\"unclosed"),
+        ("ce-subject", "\"closed\" then text"),
         ("ce-datacontenttype", "application/json"),
     ] {
         let mut pairs = required.to_vec();

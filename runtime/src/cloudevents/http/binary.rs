@@ -1,5 +1,7 @@
 //! Binary mode: attributes as `ce-` headers, the data as the body.
 
+use std::borrow::Cow;
+
 use cloudevents::event::ExtensionValue;
 use cloudevents::{Data, Event};
 use http::header::CONTENT_TYPE;
@@ -19,8 +21,9 @@ pub const HEADER_PREFIX: &str = "ce-";
 ///
 /// **Do not use binary mode for signed webhooks.** A Standard Webhooks
 /// signature covers the `webhook-id`, the timestamp and the body, but no
-/// other header, so anyone on the path can change `ce-type`, `ce-source`,
-/// `ce-subject` or any extension without breaking the signature.
+/// other header. Anyone on the path can therefore change `ce-type`,
+/// `ce-source`, `ce-subject` or any extension without breaking the
+/// signature.
 /// [`to_structured`](super::to_structured) puts every attribute in the
 /// signed body, which is why `Webhook::cloudevent` (feature `client`) uses
 /// it. For a binary-mode request, `VerifiedWebhook::cloudevent` (feature
@@ -33,8 +36,9 @@ pub const HEADER_PREFIX: &str = "ce-";
 ///
 /// The body is the bytes of [`Data::Binary`], the UTF-8 text of
 /// [`Data::String`], the serialized JSON of [`Data::Json`], or empty
-/// without data. Without a `datacontenttype` no `Content-Type` is sent,
-/// so that the attribute stays absent when the event is decoded.
+/// without data. An empty body decodes as no data, so empty data does not
+/// survive binary mode. Without a `datacontenttype` no `Content-Type` is
+/// sent, so that the attribute stays absent when the event is decoded.
 ///
 /// # Errors
 ///
@@ -123,11 +127,12 @@ pub(super) fn decode(headers: &HeaderMap, body: &[u8]) -> Result<Event, DecodeEr
         let Some(name) = header_name.as_str().strip_prefix(HEADER_PREFIX) else {
             continue;
         };
-        let value = single_value(headers, header_name)?;
-        let text = percent_decode(value).map_err(|error| DecodeError::InvalidHeader {
+        let invalid = |reason: String| DecodeError::InvalidHeader {
             name: header_name.as_str().to_owned(),
-            reason: error.to_string(),
-        })?;
+            reason,
+        };
+        let value = unquote(single_value(headers, header_name)?).map_err(invalid)?;
+        let text = percent_decode(&value).map_err(|error| invalid(error.to_string()))?;
         match name {
             "specversion" => assembler.set_specversion(&text)?,
             "datacontenttype" => {
@@ -168,6 +173,30 @@ fn single_value<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<&'a str
     value.to_str().map_err(|_| {
         invalid("the value contains bytes that are not visible ASCII; non-ASCII text must be percent-encoded")
     })
+}
+
+/// Removes RFC 7230 quoted-string quoting: `"a\"b"` becomes `a"b`. The
+/// HTTP binding 1.0.2 requires receivers to accept quoted values, which
+/// older versions of the binding produced, before percent-decoding. A value
+/// that does not start with `"` is returned as it is.
+fn unquote(value: &str) -> Result<Cow<'_, str>, String> {
+    let Some(quoted) = value.strip_prefix('"') else {
+        return Ok(Cow::Borrowed(value));
+    };
+    let mut unquoted = String::with_capacity(quoted.len());
+    let mut characters = quoted.chars();
+    while let Some(character) = characters.next() {
+        match character {
+            '\\' => match characters.next() {
+                Some(escaped) => unquoted.push(escaped),
+                None => break,
+            },
+            '"' if characters.as_str().is_empty() => return Ok(Cow::Owned(unquoted)),
+            '"' => return Err("a quoted value has text after its closing quote".to_owned()),
+            other => unquoted.push(other),
+        }
+    }
+    Err("a quoted value has no closing quote".to_owned())
 }
 
 /// Reads an extension value from its header text. Binary mode does not

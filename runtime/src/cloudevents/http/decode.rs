@@ -29,8 +29,10 @@ use super::{binary, structured};
 /// whatever the `Content-Type`, so JSON data stays the exact bytes that
 /// were sent (and signed). An empty body means no data. Encoding the
 /// decoded event again with [`to_binary`](super::to_binary) gives the same
-/// headers and body. Extension values `true`, `false` and canonical
-/// integers decode as booleans and integers.
+/// headers and body. Header values are unquoted when sent as an RFC 7230
+/// quoted string, then percent-decoded, and must be UTF-8 afterwards.
+/// Extension values `true`, `false` and canonical integers decode as
+/// booleans and integers.
 ///
 /// In structured mode, `data_base64` always becomes binary data, even when
 /// the `datacontenttype` is JSON. `data` becomes [`Data::Json`](cloudevents::Data)

@@ -22,7 +22,7 @@ pub enum EncodeError {
     /// An extension attribute has a name CloudEvents does not allow.
     #[error("invalid extension attribute name: {0}")]
     InvalidExtensionName(#[from] ExtensionNameError),
-    /// The data is a string, the `datacontenttype` says JSON, and the
+    /// The data is a string, the `datacontenttype` declares JSON, and the
     /// string is not a JSON document, so structured mode cannot embed it.
     #[error(
         "the data is a string that is not valid JSON, but datacontenttype {content_type:?} \
@@ -42,7 +42,7 @@ pub enum EncodeError {
         header: String,
         /// The value as given.
         value: String,
-        /// What is wrong with it.
+        /// The reason it is invalid.
         reason: String,
     },
     /// Serializing the event's JSON failed.
@@ -89,9 +89,9 @@ pub enum DecodeError {
     /// not an array for a batch.
     #[error("the JSON body is {found}, expected {expected}")]
     UnexpectedJson {
-        /// What the body must be.
+        /// The expected JSON type.
         expected: &'static str,
-        /// What it is.
+        /// The JSON type found.
         found: &'static str,
     },
     /// A required context attribute is absent.
@@ -115,7 +115,7 @@ pub enum DecodeError {
     InvalidAttribute {
         /// The attribute name.
         name: String,
-        /// What is wrong with it.
+        /// The reason it is invalid.
         reason: String,
     },
     /// The `specversion` is not `1.0`.
@@ -142,7 +142,7 @@ pub enum DecodeError {
     InvalidHeader {
         /// The header name.
         name: String,
-        /// What is wrong with it.
+        /// The reason it is invalid.
         reason: String,
     },
     /// One event of a batch failed to decode.
@@ -150,7 +150,7 @@ pub enum DecodeError {
     BatchElement {
         /// The event's position in the batch, from 0.
         index: usize,
-        /// Why it failed.
+        /// The event's decoding error.
         source: Box<DecodeError>,
     },
     /// The CloudEvents `id` differs from the signed `webhook-id`.
@@ -166,7 +166,7 @@ pub enum DecodeError {
     },
 }
 
-/// The JSON type name of `value`, for error messages.
+/// Returns the JSON type name of `value`, for error messages.
 pub(super) fn json_type(value: &serde_json::Value) -> &'static str {
     match value {
         serde_json::Value::Null => "null",

@@ -23,7 +23,7 @@ pub(super) fn is_json(content_type: &str) -> bool {
     }
 }
 
-/// How a request's `Content-Type` says its body is encoded.
+/// The encoding of a request body, as its `Content-Type` selects it.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Mode {
     /// One event in the JSON format.

@@ -16,8 +16,8 @@ const RESERVED: [&str; 10] = [
     "data_base64",
 ];
 
-/// The length above which the CloudEvents 1.0 specification says a name
-/// SHOULD NOT go.
+/// The maximum extension name length that CloudEvents 1.0 recommends, as a
+/// SHOULD-level rule.
 pub const RECOMMENDED_MAX_NAME_LEN: usize = 20;
 
 /// Warnings about an extension name that is valid but breaks a SHOULD-level

@@ -204,6 +204,9 @@ fn event_from_json(value: Value) -> Result<Event, DecodeError> {
                 return Err(type_error(&name, "string", &other));
             }
             Value::Bool(flag) => assembler.set_extension(&name, ExtensionValue::Boolean(flag))?,
+            // NOTE: CloudEvents 1.0 defines Integer as 32-bit signed, but the
+            // SDK's `ExtensionValue::Integer` is i64, so the wider range is
+            // accepted here and encoded as given.
             Value::Number(ref number) => match number.as_i64() {
                 Some(integer) => {
                     assembler.set_extension(&name, ExtensionValue::Integer(integer))?
