@@ -266,7 +266,7 @@ fn structured_null_attributes_are_absent() {
 // Structured decoding.
 
 #[test]
-fn data_base64_with_json_type_holding_png_is_binary() {
+fn json_typed_base64_png_is_binary() {
     let body = json!({
         "specversion": "1.0", "id": "1", "source": "/s", "type": "t",
         "datacontenttype": "application/json",

@@ -1,8 +1,9 @@
-//! Properties of the `ce-` header percent-encoding.
+//! Properties of the `ce-` header percent-encoding, and decoding that
+//! never panics on arbitrary input.
 #![cfg(feature = "cloudevents")]
 
-use hookforge::cloudevents::http::{percent_decode, percent_encode};
-use http::HeaderValue;
+use hookforge::cloudevents::http::{from_http, percent_decode, percent_encode};
+use http::{HeaderMap, HeaderValue};
 use proptest::prelude::*;
 
 proptest! {
@@ -53,5 +54,24 @@ proptest! {
     #[test]
     fn decode_never_panics(value in any::<String>()) {
         let _ = percent_decode(&value);
+    }
+
+    #[test]
+    fn structured_decode_never_panics(body in any::<Vec<u8>>()) {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("application/cloudevents+json"));
+        let _ = from_http(&headers, &body);
+    }
+
+    #[test]
+    fn binary_decode_never_panics(subject in any::<Vec<u8>>(), body in any::<Vec<u8>>()) {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [("ce-specversion", "1.0"), ("ce-id", "1"), ("ce-source", "/s"), ("ce-type", "t")] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        if let Ok(value) = HeaderValue::from_bytes(&subject) {
+            headers.insert("ce-subject", value);
+        }
+        let _ = from_http(&headers, &body);
     }
 }
