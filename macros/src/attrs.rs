@@ -27,12 +27,18 @@ pub struct EnvelopeAttrs {
     /// The span of the last `cloudevent` attribute, where errors about a
     /// missing key point.
     pub attr_span: Option<Span>,
+    /// Whether an attribute failed to parse; its remaining keys were not
+    /// read, so a missing key is not worth a second error.
+    pub parse_failed: bool,
 }
 
 /// Reads the `#[cloudevent(...)]` attributes on a struct, enum or variant.
 pub fn parse_envelope(attrs: &[Attribute], level: Level, errors: &mut Errors) -> EnvelopeAttrs {
     let mut out = EnvelopeAttrs::default();
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("cloudevent")) {
+    for attr in attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cloudevent"))
+    {
         out.attr_span = Some(attr.path().span());
         let result = attr.parse_nested_meta(|meta| {
             let key = key_of(&meta);
@@ -67,6 +73,7 @@ pub fn parse_envelope(attrs: &[Attribute], level: Level, errors: &mut Errors) ->
         });
         if let Err(error) = result {
             errors.push(error);
+            out.parse_failed = true;
         }
     }
     out
@@ -85,7 +92,10 @@ pub enum FieldKey {
 /// with the span of the key for later errors.
 pub fn parse_field(attrs: &[Attribute], errors: &mut Errors) -> Option<(FieldKey, Span)> {
     let mut found: Option<(FieldKey, Span)> = None;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("cloudevent")) {
+    for attr in attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cloudevent"))
+    {
         let result = attr.parse_nested_meta(|meta| {
             let key = key_of(&meta);
             let parsed = match key.as_str() {

@@ -196,7 +196,10 @@ fn binding(index: usize) -> Ident {
 
 fn enum_impls(name: &Ident, variants: &[Variant]) -> TokenStream {
     let private = private();
-    let types: Vec<_> = variants.iter().map(|variant| &variant.envelope.ty).collect();
+    let types: Vec<_> = variants
+        .iter()
+        .map(|variant| &variant.envelope.ty)
+        .collect();
     let into_arms = variants.iter().map(|variant| into_arm(name, variant));
     let from_arms = variants.iter().map(|variant| from_arm(name, variant));
     let by_value = by_value_impl(name, &syn::Generics::default());

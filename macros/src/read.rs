@@ -75,7 +75,8 @@ pub fn read(input: &DeriveInput, errors: &mut Errors) -> Option<Input> {
                         types.insert(ty, variant.ident.clone());
                     }
                 }
-                let shape = read_variant_shape(&variant.ident, &variant.fields, envelope.as_ref(), errors);
+                let shape =
+                    read_variant_shape(&variant.ident, &variant.fields, envelope.as_ref(), errors);
                 if let (Some(envelope), Some(shape)) = (envelope, shape) {
                     variants.push(Variant {
                         ident: variant.ident.clone(),
@@ -152,22 +153,13 @@ fn resolve_envelope(
     let dataschema = pick(|attrs| &attrs.dataschema);
     let content_type = pick(|attrs| &attrs.content_type);
 
-    if ty.is_none() {
-        let message = match inherited {
-            Some(_) => format!("variant `{owner}` needs `#[cloudevent(type = \"...\")]`"),
-            None => "missing `type`: add `#[cloudevent(type = \"...\")]`".to_owned(),
-        };
-        errors.add(missing_span, message);
-    }
-    if source.is_none() {
-        let message = match inherited {
-            Some(_) => format!(
-                "missing `source` for variant `{owner}`: add `source = \"...\"` to the enum's \
-                 or the variant's `#[cloudevent(...)]`"
-            ),
-            None => "missing `source`: add `source = \"...\"` to `#[cloudevent(...)]`".to_owned(),
-        };
-        errors.add(missing_span, message);
+    let parse_failed = own.parse_failed || inherited.is_some_and(|attrs| attrs.parse_failed);
+    if !parse_failed {
+        if let Some(message) =
+            missing_keys_message(ty.is_none(), source.is_none(), inherited.is_some(), owner)
+        {
+            errors.add(missing_span, message);
+        }
     }
     for literal in [&ty, &source].into_iter().flatten() {
         if literal.value().is_empty() {
@@ -196,13 +188,50 @@ fn resolve_envelope(
         source: source?,
         subject,
         dataschema,
-        content_type: content_type.map_or_else(|| DEFAULT_CONTENT_TYPE.to_owned(), |lit| lit.value()),
+        content_type: content_type
+            .map_or_else(|| DEFAULT_CONTENT_TYPE.to_owned(), |lit| lit.value()),
     })
+}
+
+/// The error for missing `type` and `source` keys, one message for both.
+fn missing_keys_message(
+    missing_type: bool,
+    missing_source: bool,
+    is_variant: bool,
+    owner: &Ident,
+) -> Option<String> {
+    let message = match (missing_type, missing_source, is_variant) {
+        (false, false, _) => return None,
+        (true, true, false) => {
+            "missing `type` and `source`: add `#[cloudevent(type = \"...\", source = \"...\")]`"
+                .to_owned()
+        }
+        (true, false, false) => {
+            "missing `type`: add `type = \"...\"` to `#[cloudevent(...)]`".to_owned()
+        }
+        (false, true, false) => {
+            "missing `source`: add `source = \"...\"` to `#[cloudevent(...)]`".to_owned()
+        }
+        (true, true, true) => format!(
+            "variant `{owner}` needs `#[cloudevent(type = \"...\")]`, and a `source` on it or \
+             on the enum"
+        ),
+        (true, false, true) => format!("variant `{owner}` needs `#[cloudevent(type = \"...\")]`"),
+        (false, true, true) => format!(
+            "missing `source` for variant `{owner}`: add `source = \"...\"` to the enum's or \
+             the variant's `#[cloudevent(...)]`"
+        ),
+    };
+    Some(message)
 }
 
 /// Reads named fields and their roles, rejecting duplicate roles and
 /// extension names.
-fn read_fields(fields: &FieldsNamed, envelope: Option<&Envelope>, errors: &mut Errors) -> Vec<Field> {
+fn read_fields(
+    fields: &FieldsNamed,
+    envelope: Option<&Envelope>,
+    errors: &mut Errors,
+) -> Vec<Field> {
     let mut first_with_role: HashMap<&'static str, Ident> = HashMap::new();
     let mut extensions: HashMap<String, Ident> = HashMap::new();
     let mut out = Vec::new();

@@ -187,7 +187,7 @@ pub mod __private {
 
         /// Sets `time` from a field; a `None` field leaves the event without
         /// `time` instead of defaulting to now.
-        pub fn set_time<T: TimeAttribute + ?Sized>(&mut self, time: &T) {
+        pub fn set_time<T: TimeAttribute>(&mut self, time: &T) {
             self.time = Some(time.to_time());
         }
 
@@ -197,12 +197,12 @@ pub mod __private {
         }
 
         /// Sets `subject` from a field; `None` omits it.
-        pub fn set_subject<T: TextAttribute + ?Sized>(&mut self, subject: &T) {
+        pub fn set_subject<T: TextAttribute>(&mut self, subject: &T) {
             self.subject = subject.to_text();
         }
 
         /// Adds the extension `name` unless the field is `None`.
-        pub fn set_extension<T: ExtensionAttribute + ?Sized>(
+        pub fn set_extension<T: ExtensionAttribute>(
             &mut self,
             name: &'static str,
             value: &T,

@@ -1,0 +1,12 @@
+use hookforge::cloudevents::CloudEvent;
+use hookforge::serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, CloudEvent)]
+#[serde(crate = "hookforge::serde")]
+#[cloudevent(type = "com.example.t", source = "/s")]
+struct Reserved {
+    #[cloudevent(extension = "data")]
+    payload: String,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use hookforge::cloudevents::CloudEvent;
+use hookforge::serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, CloudEvent)]
+#[serde(crate = "hookforge::serde")]
+#[cloudevent(type = com.example.t, source = "/s")]
+struct Unquoted {
+    value: u8,
+}
+
+fn main() {}

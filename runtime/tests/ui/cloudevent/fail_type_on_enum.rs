@@ -1,0 +1,17 @@
+use hookforge::cloudevents::CloudEvent;
+use hookforge::serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+#[serde(crate = "hookforge::serde")]
+struct Data {
+    value: u8,
+}
+
+#[derive(CloudEvent)]
+#[cloudevent(type = "com.example.all", source = "/s")]
+enum Events {
+    #[cloudevent(type = "com.example.a")]
+    A(Data),
+}
+
+fn main() {}
