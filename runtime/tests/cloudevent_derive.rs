@@ -38,7 +38,10 @@ struct OrderPlaced {
 fn order() -> OrderPlaced {
     OrderPlaced {
         order_id: "order-17".to_owned(),
-        placed_at: Utc.with_ymd_and_hms(2026, 3, 1, 12, 30, 0).unwrap(),
+        placed_at: Utc
+            .with_ymd_and_hms(2026, 3, 1, 12, 30, 0)
+            .single()
+            .expect("valid date"),
         customer: "customer-9".to_owned(),
         region: "eu".to_owned(),
         express: false,
@@ -102,7 +105,7 @@ fn extension(event: &Event, name: &str) -> Option<ExtensionValue> {
 
 #[test]
 fn struct_attributes_in_event() {
-    let event = Event::try_from(&order()).unwrap();
+    let event = Event::try_from(&order()).expect("value converts to an event");
 
     assert_eq!(event.specversion(), SpecVersion::V10);
     assert_eq!(event.ty(), "com.example.order.placed");
@@ -137,8 +140,8 @@ fn struct_attributes_in_event() {
 
 #[test]
 fn struct_round_trip() {
-    let event = Event::try_from(order()).unwrap();
-    let back = OrderPlaced::try_from(event).unwrap();
+    let event = Event::try_from(order()).expect("value converts to an event");
+    let back = OrderPlaced::try_from(event).expect("event converts back");
     assert_eq!(back, order());
 
     let with_coupon = OrderPlaced {
@@ -147,21 +150,24 @@ fn struct_round_trip() {
         retries: -3,
         ..order()
     };
-    let event = Event::try_from(&with_coupon).unwrap();
+    let event = Event::try_from(&with_coupon).expect("value converts to an event");
     assert_eq!(
         extension(&event, "coupon"),
         Some(ExtensionValue::String("spring".to_owned()))
     );
-    assert_eq!(OrderPlaced::try_from(event).unwrap(), with_coupon);
+    assert_eq!(
+        OrderPlaced::try_from(event).expect("event converts back"),
+        with_coupon
+    );
 }
 
 #[test]
 fn attribute_wins_over_data() {
-    let mut event = Event::try_from(order()).unwrap();
+    let mut event = Event::try_from(order()).expect("value converts to an event");
     event.set_extension("balance", -1_i64);
     event.set_extension("rush", true);
 
-    let back = OrderPlaced::try_from(event).unwrap();
+    let back = OrderPlaced::try_from(event).expect("event converts back");
     assert_eq!(back.balance, -1);
     assert!(back.express);
 }
@@ -169,14 +175,14 @@ fn attribute_wins_over_data() {
 #[test]
 fn defaults_fill_id_time_and_schema() {
     let before = Utc::now();
-    let first = Event::try_from(Ping { seq: 1 }).unwrap();
-    let second = Event::try_from(Ping { seq: 1 }).unwrap();
+    let first = Event::try_from(Ping { seq: 1 }).expect("value converts to an event");
+    let second = Event::try_from(Ping { seq: 1 }).expect("value converts to an event");
     let after = Utc::now();
 
-    let id = uuid::Uuid::parse_str(first.id()).unwrap();
+    let id = uuid::Uuid::parse_str(first.id()).expect("id is a UUID");
     assert_eq!(id.get_version_num(), 7);
     assert_ne!(first.id(), second.id());
-    let time = *first.time().unwrap();
+    let time = *first.time().expect("time is set");
     assert!(before <= time && time <= after, "time {time} not now");
     assert_eq!(
         first.datacontenttype(),
@@ -187,7 +193,10 @@ fn defaults_fill_id_time_and_schema() {
         Some("https://example.com/schemas/ping.json")
     );
     assert_eq!(first.subject(), None);
-    assert_eq!(Ping::try_from(first).unwrap(), Ping { seq: 1 });
+    assert_eq!(
+        Ping::try_from(first).expect("event converts back"),
+        Ping { seq: 1 }
+    );
 }
 
 #[test]
@@ -195,18 +204,21 @@ fn enum_variants_use_their_types() {
     let shipped = OrderEvent::Shipped(Shipment {
         carrier: "post".to_owned(),
     });
-    let event = Event::try_from(&shipped).unwrap();
+    let event = Event::try_from(&shipped).expect("value converts to an event");
     assert_eq!(event.ty(), "com.example.order.shipped");
     assert_eq!(event.source(), "/shop/orders");
     assert_eq!(event.data(), Some(&Data::Json(json!({"carrier": "post"}))));
-    assert_eq!(OrderEvent::try_from(event).unwrap(), shipped);
+    assert_eq!(
+        OrderEvent::try_from(event).expect("value converts to an event"),
+        shipped
+    );
 
     let cancelled = OrderEvent::Cancelled {
         order_id: "order-3".to_owned(),
         refund: false,
         reason: "duplicate".to_owned(),
     };
-    let event = Event::try_from(&cancelled).unwrap();
+    let event = Event::try_from(&cancelled).expect("value converts to an event");
     assert_eq!(event.ty(), "com.example.order.cancelled");
     assert_eq!(event.source(), "/shop/support");
     assert_eq!(event.id(), "order-3");
@@ -220,7 +232,10 @@ fn enum_variants_use_their_types() {
             json!({"order_id": "order-3", "refund": false, "why": "duplicate"})
         ))
     );
-    assert_eq!(OrderEvent::try_from(event).unwrap(), cancelled);
+    assert_eq!(
+        OrderEvent::try_from(event).expect("value converts to an event"),
+        cancelled
+    );
 }
 
 #[test]
@@ -231,37 +246,47 @@ fn skipped_fields_come_from_attributes() {
         level: 3,
         entry: "opened".to_owned(),
     };
-    let event = Event::try_from(&audit).unwrap();
+    let event = Event::try_from(&audit).expect("value converts to an event");
     assert_eq!(event.id(), "42");
     assert_eq!(event.time(), None);
     assert_eq!(event.subject(), Some("ledger"));
     assert_eq!(event.data(), Some(&Data::Json(json!({"entry": "opened"}))));
-    assert_eq!(Audit::try_from(event).unwrap(), audit);
+    assert_eq!(Audit::try_from(event).expect("event converts back"), audit);
 
     let stamped = Audit {
-        at: Some(Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap()),
+        at: Some(
+            Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5)
+                .single()
+                .expect("valid date"),
+        ),
         ..audit
     };
-    let event = Event::try_from(&stamped).unwrap();
+    let event = Event::try_from(&stamped).expect("value converts to an event");
     assert_eq!(event.time(), stamped.at.as_ref());
-    assert_eq!(Audit::try_from(event).unwrap(), stamped);
+    assert_eq!(
+        Audit::try_from(event).expect("event converts back"),
+        stamped
+    );
 }
 
 #[test]
 fn extensions_parse_from_strings() {
     // The HTTP binary mode carries every extension as a header string.
-    let mut event = Event::try_from(order()).unwrap();
+    let mut event = Event::try_from(order()).expect("value converts to an event");
     event.set_extension("rush", "false");
     event.set_extension("retries", "0");
     event.set_extension("balance", "-250");
     event.set_extension("region", "eu");
 
-    assert_eq!(OrderPlaced::try_from(event).unwrap(), order());
+    assert_eq!(
+        OrderPlaced::try_from(event).expect("event converts back"),
+        order()
+    );
 }
 
 #[test]
 fn wrong_type_is_rejected() {
-    let event = Event::try_from(Ping { seq: 1 }).unwrap();
+    let event = Event::try_from(Ping { seq: 1 }).expect("value converts to an event");
     match OrderPlaced::try_from(event) {
         Err(FromEventError::WrongType { expected, found }) => {
             assert_eq!(expected, ["com.example.order.placed"]);
@@ -270,7 +295,7 @@ fn wrong_type_is_rejected() {
         other => panic!("expected WrongType, found {other:?}"),
     }
 
-    let event = Event::try_from(Ping { seq: 1 }).unwrap();
+    let event = Event::try_from(Ping { seq: 1 }).expect("value converts to an event");
     match OrderEvent::try_from(event) {
         Err(FromEventError::WrongType { expected, found }) => {
             assert_eq!(
@@ -292,7 +317,10 @@ fn ping_event() -> EventBuilderV10 {
 
 #[test]
 fn non_json_content_type_is_rejected() {
-    let event = ping_event().data("text/plain", "seq=1").build().unwrap();
+    let event = ping_event()
+        .data("text/plain", "seq=1")
+        .build()
+        .expect("test event is valid");
     match Ping::try_from(event) {
         Err(FromEventError::UnsupportedContentType { found }) => assert_eq!(found, "text/plain"),
         other => panic!("expected UnsupportedContentType, found {other:?}"),
@@ -304,7 +332,7 @@ fn binary_data_not_json_is_rejected() {
     let event = ping_event()
         .data("application/json", vec![0xff, 0x00, b'{'])
         .build()
-        .unwrap();
+        .expect("test event is valid");
     let result = Ping::try_from(event);
     assert!(
         matches!(result, Err(FromEventError::BinaryDataNotJson(_))),
@@ -317,19 +345,25 @@ fn binary_and_string_json_data_are_read() {
     let event = ping_event()
         .data("application/json", br#"{"seq": 5}"#.to_vec())
         .build()
-        .unwrap();
-    assert_eq!(Ping::try_from(event).unwrap(), Ping { seq: 5 });
+        .expect("test event is valid");
+    assert_eq!(
+        Ping::try_from(event).expect("event converts back"),
+        Ping { seq: 5 }
+    );
 
     let event = ping_event()
         .data("application/json", r#"{"seq": 6}"#)
         .build()
-        .unwrap();
-    assert_eq!(Ping::try_from(event).unwrap(), Ping { seq: 6 });
+        .expect("test event is valid");
+    assert_eq!(
+        Ping::try_from(event).expect("event converts back"),
+        Ping { seq: 6 }
+    );
 
     let event = ping_event()
         .data("application/json", "seq=6")
         .build()
-        .unwrap();
+        .expect("test event is valid");
     let result = Ping::try_from(event);
     assert!(
         matches!(result, Err(FromEventError::StringDataNotJson(_))),
@@ -342,23 +376,26 @@ fn mismatched_json_data_is_data_error() {
     let event = ping_event()
         .data("application/json", br#"{"seq": "five"}"#.to_vec())
         .build()
-        .unwrap();
+        .expect("test event is valid");
     let result = Ping::try_from(event);
     assert!(matches!(result, Err(FromEventError::Data(_))), "{result:?}");
 
     let event = ping_event()
         .data("application/json", json!({"other": 1}))
         .build()
-        .unwrap();
+        .expect("test event is valid");
     let result = Ping::try_from(event);
     assert!(matches!(result, Err(FromEventError::Data(_))), "{result:?}");
 }
 
 #[test]
 fn missing_data_is_rejected() {
-    let event = ping_event().build().unwrap();
+    let event = ping_event().build().expect("test event is valid");
     let result = Ping::try_from(event);
-    assert!(matches!(result, Err(FromEventError::MissingData)), "{result:?}");
+    assert!(
+        matches!(result, Err(FromEventError::MissingData)),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -369,7 +406,7 @@ fn spec_version_03_is_rejected() {
         .ty("com.example.ping")
         .data("application/json", json!({"seq": 1}))
         .build()
-        .unwrap();
+        .expect("test event is valid");
     match Ping::try_from(event) {
         Err(FromEventError::UnsupportedSpecVersion { found }) => assert_eq!(found, "0.3"),
         other => panic!("expected UnsupportedSpecVersion, found {other:?}"),
@@ -378,7 +415,7 @@ fn spec_version_03_is_rejected() {
 
 #[test]
 fn missing_required_extension_is_rejected() {
-    let mut event = Event::try_from(order()).unwrap();
+    let mut event = Event::try_from(order()).expect("value converts to an event");
     event.remove_extension("region");
     match OrderPlaced::try_from(event) {
         Err(FromEventError::MissingAttribute { name }) => assert_eq!(name, "region"),
@@ -388,7 +425,7 @@ fn missing_required_extension_is_rejected() {
 
 #[test]
 fn invalid_attribute_values_are_rejected() {
-    let mut event = Event::try_from(order()).unwrap();
+    let mut event = Event::try_from(order()).expect("value converts to an event");
     event.set_extension("rush", 1_i64);
     match OrderPlaced::try_from(event) {
         Err(FromEventError::Attribute { name, .. }) => assert_eq!(name, "rush"),
@@ -401,7 +438,7 @@ fn invalid_attribute_values_are_rejected() {
         level: 1,
         entry: String::new(),
     };
-    let mut event = Event::try_from(&audit).unwrap();
+    let mut event = Event::try_from(&audit).expect("value converts to an event");
     event.set_extension("level", 300_i64);
     match Audit::try_from(event) {
         Err(FromEventError::Attribute { name, reason }) => {
@@ -411,7 +448,7 @@ fn invalid_attribute_values_are_rejected() {
         other => panic!("expected Attribute, found {other:?}"),
     }
 
-    let mut event = Event::try_from(&audit).unwrap();
+    let mut event = Event::try_from(&audit).expect("value converts to an event");
     hookforge::cloudevents::sdk::AttributesWriter::set_id(&mut event, "not-a-number");
     match Audit::try_from(event) {
         Err(FromEventError::Attribute { name, .. }) => assert_eq!(name, "id"),
@@ -436,6 +473,9 @@ fn oversized_integer_extension_is_rejected() {
     let event = Event::try_from(Big {
         counter: i64::MAX as u64,
     })
-    .unwrap();
-    assert_eq!(Big::try_from(event).unwrap().counter, i64::MAX as u64);
+    .expect("value converts to an event");
+    assert_eq!(
+        Big::try_from(event).expect("event converts back").counter,
+        i64::MAX as u64
+    );
 }
