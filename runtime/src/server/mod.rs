@@ -31,6 +31,7 @@
 //! |-----------|--------|------------------|
 //! | `Content-Length` or body larger than the limit | 413 Payload Too Large | empty |
 //! | body could not be read (the connection broke) | 400 Bad Request | empty |
+//! | body not received within the body timeout (30 s by default) | 408 Request Timeout | empty |
 //! | signature header missing or invalid, no signature matches, timestamp outside the tolerance | 401 Unauthorized | empty |
 //! | the idempotency store failed on claim | 503 Service Unavailable | empty, `Retry-After: 1` |
 //! | the same id is being handled right now | 429 Too Many Requests | empty, `Retry-After: 1` |
@@ -90,7 +91,9 @@ mod webhook;
 
 pub use layer::{WebhookLayer, WebhookService};
 pub use receive::receive;
-pub use receiver::{WebhookReceiver, DEFAULT_LEASE, DEFAULT_MAX_BODY_BYTES, DEFAULT_TTL};
+pub use receiver::{
+    WebhookReceiver, DEFAULT_BODY_TIMEOUT, DEFAULT_LEASE, DEFAULT_MAX_BODY_BYTES, DEFAULT_TTL,
+};
 pub use webhook::VerifiedWebhook;
 
 /// The header set on a replayed response, with the value `true`.

@@ -70,9 +70,17 @@ where
     R: IntoResponse + 'static,
 {
     let (parts, body) = request.into_parts();
-    let body = match read_limited(&parts.headers, body, receiver.max_body_bytes).await {
+    let limit = receiver.max_body_bytes;
+    let body = match read_limited(&parts.headers, body, limit, receiver.body_timeout).await {
         Ok(body) => body,
         Err(BodyError::TooLarge) => return empty(StatusCode::PAYLOAD_TOO_LARGE),
+        Err(BodyError::TimedOut) => {
+            tracing::warn!(
+                webhook_id = logged_id(&parts.headers),
+                "timed out reading a webhook body"
+            );
+            return empty(StatusCode::REQUEST_TIMEOUT);
+        }
         Err(BodyError::Unreadable(error)) => {
             tracing::warn!(webhook_id = logged_id(&parts.headers), %error, "failed to read a webhook body");
             return empty(StatusCode::BAD_REQUEST);
@@ -241,7 +249,9 @@ fn replay(id: &str, stored: StoredResponse) -> Response {
         tracing::error!(webhook_id = %id, status = stored.status, "the idempotency store returned an invalid HTTP status");
         return empty(StatusCode::INTERNAL_SERVER_ERROR);
     };
-    let mut response = (status, stored.body).into_response();
+    // `Vec<u8>` would add `content-type: application/octet-stream`, which
+    // the first response may not have had; the stores keep no headers.
+    let mut response = (status, Body::from(stored.body)).into_response();
     response
         .headers_mut()
         .insert(HEADER_DUPLICATE, HeaderValue::from_static("true"));

@@ -21,6 +21,12 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 /// sets another: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// How long reading a request body may take unless
+/// [`WebhookReceiver::with_body_timeout`] sets another: 30 seconds. The
+/// body is read before the signature can be checked, so without a limit an
+/// unauthenticated client could hold a task and a buffer by sending slowly.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The configuration of a webhook endpoint: who may sign, where claims are
 /// stored and the limits.
 ///
@@ -50,6 +56,7 @@ pub struct WebhookReceiver<S> {
     pub(super) ttl: Duration,
     pub(super) lease: Duration,
     pub(super) max_body_bytes: usize,
+    pub(super) body_timeout: Duration,
 }
 
 impl<S> Clone for WebhookReceiver<S> {
@@ -60,6 +67,7 @@ impl<S> Clone for WebhookReceiver<S> {
             ttl: self.ttl,
             lease: self.lease,
             max_body_bytes: self.max_body_bytes,
+            body_timeout: self.body_timeout,
         }
     }
 }
@@ -67,7 +75,7 @@ impl<S> Clone for WebhookReceiver<S> {
 impl<S: IdempotencyStore> WebhookReceiver<S> {
     /// Creates a receiver that checks signatures with `verifier` and claims
     /// webhook ids in `store`, with [`DEFAULT_TTL`], [`DEFAULT_LEASE`] and
-    /// [`DEFAULT_MAX_BODY_BYTES`].
+    /// [`DEFAULT_MAX_BODY_BYTES`] and [`DEFAULT_BODY_TIMEOUT`].
     pub fn new(verifier: Verifier, store: S) -> Self {
         Self {
             verifier,
@@ -75,6 +83,7 @@ impl<S: IdempotencyStore> WebhookReceiver<S> {
             ttl: DEFAULT_TTL,
             lease: DEFAULT_LEASE,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 
@@ -102,6 +111,19 @@ impl<S: IdempotencyStore> WebhookReceiver<S> {
     pub fn with_max_body_bytes(mut self, max_body_bytes: usize) -> Self {
         self.max_body_bytes = max_body_bytes;
         self
+    }
+
+    /// Sets how long reading a request body may take. A slower body gets
+    /// 408 Request Timeout.
+    #[must_use]
+    pub fn with_body_timeout(mut self, body_timeout: Duration) -> Self {
+        self.body_timeout = body_timeout;
+        self
+    }
+
+    /// Returns how long reading a request body may take.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
     }
 
     /// Returns the signature verifier.
