@@ -173,12 +173,11 @@ async fn retry_after_of_years_is_clamped() {
     assert!(wait <= Duration::from_secs(2), "next attempt in {wait:?}");
 }
 
-/// The sender reads every response body to the end, into memory, until
-/// the request timeout. The body is never used, so a hostile endpoint can
-/// make each in-flight delivery hold as much memory as it can send in
-/// `request_timeout` (30 s by default).
+/// The response body is never used, so the sender reads at most a few KiB
+/// of it: a hostile endpoint that streams an endless body must not make an
+/// in-flight delivery hold as much memory as it can send in
+/// `request_timeout`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known gap: response bodies are read whole into memory without a size limit"]
 async fn huge_response_body_not_buffered() {
     let written = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&written);
@@ -211,65 +210,43 @@ async fn huge_response_body_not_buffered() {
         .await
         .expect("send");
     run_until_idle(&sender, Duration::from_secs(10)).await;
+    // The server counts bytes that the kernel accepted, and loopback socket
+    // buffers take a few MiB that the sender never reads. Reading the whole
+    // body would reach the 256 MiB cap within the run.
     let read = written.load(Ordering::SeqCst);
     assert!(
-        read <= 1 << 20,
+        read <= 16 << 20,
         "the sender read {read} bytes of a response body"
     );
 }
 
-/// Credentials in an endpoint URL end up in metric labels and tracing
-/// span fields, where every reader of dashboards or logs can read them.
-#[test]
-#[ignore = "known gap: endpoint URLs with credentials are used whole as metric labels"]
-fn endpoint_credentials_not_in_metrics() {
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    metrics::with_local_recorder(&recorder, || {
-        runtime.block_on(async {
-            let (address, _) = raw_endpoint(|mut stream| async move {
-                let _ = stream
-                    .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
-                    .await;
-            })
-            .await;
-            let folder = TempFolder::new("credentials");
-            let sender = sender(&folder, config());
-            sender
-                .send(Webhook::new(
-                    format!("http://admin:s3cret@{address}/hooks"),
-                    "t",
-                    b"{}".to_vec(),
-                ))
-                .await
-                .expect("send");
-            run_until_idle(&sender, Duration::from_secs(5)).await;
-        });
-    });
-    let labels: Vec<String> = snapshotter
-        .snapshot()
-        .into_vec()
-        .into_iter()
-        .flat_map(|(key, _, _, _)| {
-            key.key()
-                .labels()
-                .map(|label| label.value().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    assert!(!labels.is_empty(), "no metric was recorded");
-    for label in labels {
-        assert!(!label.contains("s3cret"), "metric label {label:?}");
-    }
+/// Credentials in an endpoint URL would reach metric labels, span fields
+/// and the dead-letter queue, so the sender rejects them and the error does
+/// not repeat the password.
+#[tokio::test]
+async fn endpoint_with_credentials_rejected() {
+    let folder = TempFolder::new("credentials");
+    let sender = sender(&folder, config());
+    let error = sender
+        .send(Webhook::new(
+            "http://admin:s3cret@127.0.0.1:9/hooks",
+            "t",
+            b"{}".to_vec(),
+        ))
+        .await
+        .expect_err("credentials are rejected");
+    assert!(
+        matches!(error, SendError::InvalidEndpoint { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(!message.contains("s3cret"), "{message}");
+    assert!(message.contains("authorization"), "{message}");
+    assert_eq!(sender.store().counts().await.expect("counts").pending, 0);
 }
 
 /// The endpoint URL, password included, is echoed in the error.
 #[tokio::test]
-#[ignore = "known gap: SendError::InvalidEndpoint echoes the URL with its password"]
 async fn invalid_endpoint_error_hides_password() {
     let folder = TempFolder::new("bad-endpoint");
     let sender = sender(&folder, config());
@@ -319,7 +296,6 @@ async fn hostile_webhook_fields_rejected() {
 /// passes the check and is stored, logged in the `endpoint` span field and
 /// used as a metric label as given. Plain-text logs then show forged lines.
 #[tokio::test]
-#[ignore = "known gap: endpoints with CR, LF or tab are accepted and stored raw"]
 async fn endpoint_with_line_breaks_rejected() {
     let folder = TempFolder::new("crlf-endpoint");
     let sender = sender(&folder, config());

@@ -116,29 +116,11 @@ async fn fixture(config: SenderConfig) -> Fixture {
 
 /// Runs the worker until the outbox has no pending row, or fails after 20 s.
 async fn drain(sender: &WebhookSender<SqliteOutbox>) {
-    let worker = sender.clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        worker
-            .run(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    let started = Instant::now();
-    loop {
-        let counts = sender.store().counts().await.expect("counts");
-        if counts.pending == 0 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "outbox did not drain: {counts:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let _ = stop.send(());
-    task.await.expect("worker");
+    tokio::time::timeout(Duration::from_secs(20), sender.run_until_idle())
+        .await
+        .expect("outbox did not drain within 20 s");
+    let counts = sender.store().counts().await.expect("counts");
+    assert_eq!(counts.pending, 0);
 }
 
 fn status(code: u16) -> Response {

@@ -72,10 +72,7 @@ pub(crate) async fn post(
                 .get(http::header::RETRY_AFTER)
                 .and_then(|value| value.to_str().ok())
                 .and_then(|value| parse_retry_after(value, SystemTime::now()));
-            // Reading the body lets the connection go back to the pool; its
-            // content is not used, and a failure to read it does not change
-            // the outcome that the status already decided.
-            let _ = response.bytes().await;
+            drain_response(response).await;
             AttemptReport {
                 outcome: AttemptOutcome::Response(status),
                 retry_after,
@@ -97,6 +94,24 @@ pub(crate) async fn post(
                 latency,
                 detail: error_chain(&error),
             }
+        }
+    }
+}
+
+/// The most response-body bytes read after an attempt. The content is not
+/// used; reading a short body to its end lets the connection go back to
+/// the pool, and a longer one is dropped with its connection instead of
+/// being buffered.
+const MAX_DRAINED_BYTES: usize = 64 * 1024;
+
+/// Reads and discards up to [`MAX_DRAINED_BYTES`] of the response body.
+/// A failure to read does not change the outcome that the status decided.
+async fn drain_response(mut response: reqwest::Response) {
+    let mut drained = 0usize;
+    while drained <= MAX_DRAINED_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => drained += chunk.len(),
+            Ok(None) | Err(_) => return,
         }
     }
 }

@@ -203,6 +203,31 @@ impl<S: OutboxStore> WebhookSender<S> {
         while in_flight.join_next().await.is_some() {}
     }
 
+    /// Delivers until the outbox has no pending row, then returns: every
+    /// webhook was delivered or moved to the dead-letter queue. Rows whose
+    /// retry is scheduled later are waited for, so this can take as long as
+    /// the retry policy and an open circuit allow.
+    ///
+    /// For a batch job or a test; a service calls [`run`](Self::run).
+    /// Store errors while counting are logged and counting is retried.
+    pub async fn run_until_idle(&self) {
+        let store = &self.inner.store;
+        let poll_interval = self.inner.config.poll_interval;
+        let idle = async {
+            loop {
+                match store.counts().await {
+                    Ok(counts) if counts.pending == 0 => return,
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::error!(%error, "failed to count pending deliveries; retrying");
+                    }
+                }
+                tokio::time::sleep(poll_interval).await;
+            }
+        };
+        self.run(idle).await;
+    }
+
     /// Makes one attempt of `delivery` and records what follows in the
     /// store.
     async fn attempt(&self, delivery: Delivery) {
@@ -384,11 +409,23 @@ fn log_store_error(delivery: &Delivery, error: &StoreError) {
     );
 }
 
+/// Checks that `endpoint` is an absolute `http` or `https` URL that can be
+/// used as it is in requests, logs and metric labels.
 fn check_endpoint(endpoint: &str) -> Result<(), SendError> {
     let invalid = |reason: &str| SendError::InvalidEndpoint {
-        endpoint: endpoint.to_owned(),
+        endpoint: redact_userinfo(endpoint),
         reason: reason.to_owned(),
     };
+    // The URL parser drops tabs and line breaks, but the raw string is what
+    // is stored, logged and used as a metric label.
+    if endpoint
+        .chars()
+        .any(|character| character.is_control() || character.is_whitespace())
+    {
+        return Err(invalid(
+            "the URL contains whitespace or a control character; percent-encode it",
+        ));
+    }
     let url = reqwest::Url::parse(endpoint).map_err(|error| invalid(&error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -396,5 +433,23 @@ fn check_endpoint(endpoint: &str) -> Result<(), SendError> {
     if url.host_str().is_none() {
         return Err(invalid("the URL has no host"));
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "the URL contains credentials, which would appear in logs and metrics; \
+             send them in an `authorization` header instead",
+        ));
+    }
     Ok(())
+}
+
+/// Replaces the user information of a URL-like string with `***`, so an
+/// error message does not repeat a password.
+fn redact_userinfo(endpoint: &str) -> String {
+    let authority_start = endpoint.find("://").map_or(0, |index| index + 3);
+    let rest = &endpoint[authority_start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &endpoint[..authority_start], &rest[at..]),
+        None => endpoint.to_owned(),
+    }
 }
