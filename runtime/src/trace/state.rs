@@ -10,8 +10,10 @@ pub const MAX_MEMBERS: usize = 32;
 /// A validated `tracestate` header: vendor-specific `key=value` pairs that
 /// travel with a [`TraceParent`](super::TraceParent).
 ///
-/// The header is kept exactly as received, so it is forwarded unchanged.
-/// Parsing checks the W3C Trace Context grammar. A header has at most 32
+/// The header is kept with its list-members in order, joined by `,`:
+/// empty list-members and the optional spaces and tabs around members are
+/// dropped, as the W3C format allows, so a header padded with thousands of
+/// commas is not forwarded at that size. Parsing checks the W3C Trace Context grammar. A header has at most 32
 /// list-members, separated by commas and optional spaces or tabs, and no key
 /// appears twice. Each key is a lowercase `simple-key` or a
 /// `tenant@system` key. Each value has 1 to 256 printable ASCII characters
@@ -26,7 +28,7 @@ pub const MAX_MEMBERS: usize = 32;
 /// let state: TraceState = "rojo=00f067aa0ba902b7, congo=t61rcWkgMzE".parse()?;
 /// assert_eq!(state.get("congo"), Some("t61rcWkgMzE"));
 /// assert_eq!(state.len(), 2);
-/// assert_eq!(state.as_str(), "rojo=00f067aa0ba902b7, congo=t61rcWkgMzE");
+/// assert_eq!(state.as_str(), "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
 ///
 /// assert!("Rojo=1".parse::<TraceState>().is_err());
 /// # Ok::<(), hookforge::trace::TraceStateError>(())
@@ -57,7 +59,7 @@ pub enum TraceStateError {
 }
 
 impl TraceState {
-    /// Returns the header exactly as parsed.
+    /// Returns the header as it is forwarded: the list-members joined by `,`.
     pub fn as_str(&self) -> &str {
         &self.raw
     }
@@ -97,27 +99,38 @@ impl FromStr for TraceState {
         let mut keys = HashSet::with_capacity(count);
         for member in members(value) {
             let Some((key, entry_value)) = member.split_once('=') else {
-                return Err(TraceStateError::MissingEquals(member.to_owned()));
+                return Err(TraceStateError::MissingEquals(excerpt(member)));
             };
             if !is_valid_key(key) {
-                return Err(TraceStateError::InvalidKey(key.to_owned()));
+                return Err(TraceStateError::InvalidKey(excerpt(key)));
             }
             if !is_valid_value(entry_value) {
-                return Err(TraceStateError::InvalidValue(key.to_owned()));
+                return Err(TraceStateError::InvalidValue(excerpt(key)));
             }
             if !keys.insert(key) {
-                return Err(TraceStateError::DuplicateKey(key.to_owned()));
+                return Err(TraceStateError::DuplicateKey(excerpt(key)));
             }
         }
-        Ok(Self {
-            raw: value.to_owned(),
-        })
+        let raw = members(value).collect::<Vec<_>>().join(",");
+        Ok(Self { raw })
     }
 }
 
 impl fmt::Display for TraceState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.raw)
+    }
+}
+
+/// The longest part of the header quoted in an error, in characters. The
+/// header comes from the network and errors end up in logs.
+const MAX_QUOTED_CHARS: usize = 64;
+
+/// Returns `text`, cut to [`MAX_QUOTED_CHARS`] with `…` when longer.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 
