@@ -14,7 +14,8 @@
 //! | `client`   | the HTTP sender over reqwest |
 //! | `tls`      | HTTPS and client certificates for the sender |
 //! | `server`   | axum building blocks for receivers |
-//! | `cloudevents` | [`cloudevents`]: `#[derive(CloudEvent)]` and the HTTP encodings |
+//! | `cloudevents` | `cloudevents`: `#[derive(CloudEvent)]` and the HTTP encodings |
+//! | `otel`     | `trace::otel`: trace context from and to OpenTelemetry spans |
 
 pub mod formats;
 pub mod serde_support;

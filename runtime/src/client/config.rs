@@ -16,11 +16,10 @@ use crate::retry::RetryPolicy;
 /// rustls-native-certs loads (`SSL_CERT_FILE` or `SSL_CERT_DIR` when set,
 /// otherwise the system bundle such as `/etc/ssl/certs`), and on macOS and
 /// Windows it calls the operating system's verifier.
-/// [`extra_root_certificates`](Self::extra_root_certificates) adds private
-/// certificate authorities to those roots, and
-/// [`client_identity`](Self::client_identity) presents a client
-/// certificate to endpoints that require mutual TLS. Both types come from
-/// reqwest 0.13, so the application depends on that version too.
+/// `extra_root_certificates` adds private certificate authorities to those
+/// roots, and `client_identity` presents a client certificate to endpoints
+/// that require mutual TLS. Both types come from reqwest 0.13, re-exported
+/// as `hookforge::client::reqwest`.
 ///
 /// ```no_run
 /// # #[cfg(feature = "tls")]

@@ -46,8 +46,8 @@ mod worker;
 
 pub use config::{ConfigError, SenderConfig};
 /// The reqwest version the sender uses, for building a custom client, a
-/// [`reqwest::Certificate`] or a [`reqwest::Identity`] without a dependency
-/// of your own.
+/// `Certificate` or an `Identity` (with the `tls` feature) without a
+/// dependency of your own.
 pub use reqwest;
 pub use webhook::{Accepted, SendError, Webhook};
 pub use worker::WebhookSender;

@@ -66,7 +66,7 @@ pub enum VerifyError {
     /// but none of them matches the content under any key.
     #[error(
         "no signature in webhook-signature matches the body under any configured key \
-         (checked {checked} entries)"
+         (signature entries checked: {checked})"
     )]
     NoMatchingSignature {
         /// How many entries of a checked version were tried.

@@ -10,7 +10,7 @@
 //! The module follows W3C Trace Context Level 1
 //! (<https://www.w3.org/TR/trace-context/>).
 //!
-//! With the `otel` feature, [`otel`] connects these headers to OpenTelemetry
+//! With the `otel` feature, the `otel` module connects these headers to OpenTelemetry
 //! spans recorded through `tracing-opentelemetry`: the sender continues the
 //! current span's trace, and the receiver's span becomes a child of the
 //! sender's. Outgoing requests are not recorded as client spans of their
