@@ -230,6 +230,80 @@ fn open_reports_missing_folder() {
 }
 
 #[tokio::test]
+async fn open_existing_reads_outbox() {
+    let dir = TempDir::new("existing");
+    let store = SqliteOutbox::open(dir.file()).expect("open store");
+    let id = store
+        .enqueue(delivery("msg_1", "http://127.0.0.1:9/a", "a"), t0())
+        .await
+        .expect("enqueue");
+    drop(store);
+
+    let existing = SqliteOutbox::open_existing(dir.file()).expect("open existing");
+    assert!(existing.get(id).await.expect("get").is_some());
+}
+
+#[test]
+fn open_existing_leaves_other_database_unchanged() {
+    let dir = TempDir::new("existing-other");
+    let connection = rusqlite::Connection::open(dir.file()).expect("open file");
+    connection
+        .execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');")
+        .expect("create table");
+    drop(connection);
+    let before = std::fs::read(dir.file()).expect("read file");
+
+    let error = SqliteOutbox::open_existing(dir.file()).expect_err("not an outbox");
+    let StoreError::Backend(message) = error else {
+        panic!("expected a backend error, got {error:?}");
+    };
+    assert!(message.contains("not a Hookforge outbox"), "{message}");
+    assert!(
+        message.contains(&dir.file().display().to_string()),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(dir.file()).expect("read file"), before);
+}
+
+#[test]
+fn open_existing_leaves_empty_file_empty() {
+    let dir = TempDir::new("existing-empty");
+    std::fs::write(dir.file(), b"").expect("write file");
+    let error = SqliteOutbox::open_existing(dir.file()).expect_err("empty file");
+    let StoreError::Backend(message) = error else {
+        panic!("expected a backend error, got {error:?}");
+    };
+    assert!(message.contains("not a Hookforge outbox"), "{message}");
+    assert_eq!(std::fs::metadata(dir.file()).expect("metadata").len(), 0);
+}
+
+#[test]
+fn open_existing_rejects_missing_file() {
+    let dir = TempDir::new("existing-missing");
+    let error = SqliteOutbox::open_existing(dir.file()).expect_err("missing file");
+    assert!(matches!(error, StoreError::Backend(_)), "{error:?}");
+    assert!(!dir.file().exists(), "open_existing created the file");
+}
+
+#[test]
+fn open_existing_rejects_newer_schema() {
+    let dir = TempDir::new("existing-newer");
+    drop(SqliteOutbox::open(dir.file()).expect("open store"));
+    let connection = rusqlite::Connection::open(dir.file()).expect("open file");
+    connection
+        .execute("UPDATE outbox_schema SET version = 99", [])
+        .expect("bump version");
+    drop(connection);
+
+    let error = SqliteOutbox::open_existing(dir.file()).expect_err("newer schema must fail");
+    let StoreError::Backend(message) = error else {
+        panic!("expected a backend error, got {error:?}");
+    };
+    assert!(message.contains("version 99"), "{message}");
+    assert!(message.contains("upgrade hookforge"), "{message}");
+}
+
+#[tokio::test]
 async fn replay_after_reopen_keeps_binary_body() {
     let dir = TempDir::new("replay-reopen");
     let mut message = delivery("msg_bin", "http://127.0.0.1:9/a", "a");

@@ -91,6 +91,7 @@ struct FilterArgs {
 impl FilterArgs {
     fn filter(&self) -> DeadLetterFilter {
         DeadLetterFilter {
+            ids: Vec::new(),
             endpoint: self.endpoint.clone(),
             event_type: self.event_type.clone(),
             dead_since: self.since,

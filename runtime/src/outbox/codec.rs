@@ -105,6 +105,7 @@ impl RawRow {
 pub(crate) enum FilterParam<'a> {
     Text(&'a str),
     Millis(i64),
+    Id(i64),
 }
 
 /// Builds the conditions of `filter` (without its `limit`) as SQL to append
@@ -120,12 +121,23 @@ pub(crate) fn dead_filter_sql<'a>(
 ) -> (String, Vec<FilterParam<'a>>) {
     let mut sql = String::new();
     let mut params = Vec::new();
+    // NOTE: each id is one bound parameter, so a list longer than the
+    // backend's parameter limit (32 766 in SQLite since 3.32, 65 535 in
+    // PostgreSQL) fails with a backend error.
+    if !filter.ids.is_empty() {
+        let mut placeholders = Vec::with_capacity(filter.ids.len());
+        for id in &filter.ids {
+            params.push(FilterParam::Id(id.0));
+            placeholders.push(placeholder(bound_before + params.len()));
+        }
+        sql.push_str(&format!(" AND id IN ({})", placeholders.join(", ")));
+    }
+
     let mut push = |column_test: &str, param: FilterParam<'a>| {
         params.push(param);
         let index = bound_before + params.len();
         sql.push_str(&format!(" AND {column_test} {}", placeholder(index)));
     };
-
     if let Some(endpoint) = &filter.endpoint {
         push("endpoint =", FilterParam::Text(endpoint));
     }
@@ -144,6 +156,28 @@ pub(crate) fn dead_filter_sql<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filter_sql_numbers_ids_first() {
+        let filter = DeadLetterFilter {
+            ids: vec![DeliveryId(4), DeliveryId(9)],
+            endpoint: Some("http://127.0.0.1/".into()),
+            ..DeadLetterFilter::default()
+        };
+        let (sql, params) = dead_filter_sql(&filter, 1, |index| format!("${index}"));
+        assert_eq!(sql, " AND id IN ($2, $3) AND endpoint = $4");
+        assert_eq!(params.len(), 3);
+        assert!(matches!(params[0], FilterParam::Id(4)));
+        assert!(matches!(params[1], FilterParam::Id(9)));
+    }
+
+    #[test]
+    fn filter_sql_empty_ids_add_nothing() {
+        let filter = DeadLetterFilter::default();
+        let (sql, params) = dead_filter_sql(&filter, 1, |index| format!("?{index}"));
+        assert_eq!(sql, "");
+        assert!(params.is_empty());
+    }
 
     #[test]
     fn millis_round_trip() {

@@ -83,9 +83,25 @@ pub struct Delivery {
 /// Which dead letters a list, replay or purge touches.
 ///
 /// Every field that is set must match; an empty filter matches every dead
-/// letter.
+/// letter. Pending deliveries never match, even when `ids` names them.
+///
+/// # Example
+///
+/// ```
+/// use hookforge::outbox::{DeadLetterFilter, DeliveryId};
+///
+/// // Dead letters 7 and 9, if they went to this endpoint.
+/// let filter = DeadLetterFilter {
+///     ids: vec![DeliveryId(7), DeliveryId(9)],
+///     endpoint: Some("http://127.0.0.1:8080/hooks".into()),
+///     ..DeadLetterFilter::default()
+/// };
+/// assert!(filter.event_type.is_none());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeadLetterFilter {
+    /// Only deliveries with one of these ids. Empty places no restriction.
+    pub ids: Vec<DeliveryId>,
     /// Only deliveries to this exact endpoint URL.
     pub endpoint: Option<String>,
     /// Only deliveries of this exact event type.

@@ -393,6 +393,7 @@ fn bound_filter(filter: &DeadLetterFilter) -> (String, Vec<BoxedParam>) {
         values.push(match param {
             FilterParam::Text(text) => Box::new(text.to_owned()),
             FilterParam::Millis(millis) => Box::new(millis),
+            FilterParam::Id(id) => Box::new(id),
         });
     }
     (conditions, values)

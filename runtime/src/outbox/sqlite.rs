@@ -25,7 +25,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{
+    params, params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior,
+};
 
 use super::codec::{
     dead_filter_sql, encode_headers, lease_end_millis, to_millis, FilterParam, RawRow, STATE_DEAD,
@@ -101,31 +103,66 @@ impl SqliteOutbox {
     /// was written by a newer version with a schema this one does not know.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
-        let mut connection = Connection::open(path).map_err(|error| {
-            StoreError::Backend(format!(
-                "cannot open SQLite file {}: {error}",
-                path.display()
-            ))
-        })?;
-        connection.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
-
-        let journal_mode: String = connection
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(backend)?;
-        if !journal_mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Backend(format!(
-                "cannot enable WAL mode on SQLite file {} (journal mode is {journal_mode})",
-                path.display()
-            )));
-        }
-        connection
-            .pragma_update(None, "synchronous", "FULL")
-            .map_err(backend)?;
-
+        let mut connection = Connection::open(path).map_err(|error| open_failed(path, error))?;
+        configure(&connection, path)?;
         schema::migrate(&mut connection)?;
-        Ok(Self {
+        Ok(Self::from_connection(connection))
+    }
+
+    /// Opens an outbox that already exists in the SQLite file at `path`,
+    /// without creating the file, its tables or a migration.
+    ///
+    /// Tools that inspect a sender's queue, such as `hookforge dlq`, use
+    /// this so that a mistyped path or another application's database is
+    /// reported, not turned into an empty outbox. The schema is checked
+    /// before anything is written. An outbox file is already in WAL mode,
+    /// so enabling WAL mode afterwards changes nothing in it.
+    ///
+    /// This call blocks on file I/O, like [`open`](Self::open).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] when the file does not exist, cannot be
+    /// opened or is not a SQLite database, when it has no outbox tables
+    /// (the message names the file), when its schema is older or newer
+    /// than this build's, or when WAL mode cannot be enabled.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use hookforge::outbox::{sqlite::SqliteOutbox, StoreError};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = std::env::temp_dir().join(format!("hookforge-doc-existing-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let other = dir.join("other.db");
+    /// std::fs::write(&other, b"")?;
+    ///
+    /// let error = SqliteOutbox::open_existing(&other).expect_err("no outbox tables");
+    /// assert!(matches!(error, StoreError::Backend(_)));
+    /// assert_eq!(std::fs::metadata(&other)?.len(), 0);
+    ///
+    /// SqliteOutbox::open(dir.join("outbox.db"))?;
+    /// SqliteOutbox::open_existing(dir.join("outbox.db"))?;
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let flags = OpenFlags::default().difference(OpenFlags::SQLITE_OPEN_CREATE);
+        let connection =
+            Connection::open_with_flags(path, flags).map_err(|error| open_failed(path, error))?;
+        connection.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+        schema::verify(&connection, path)?;
+        configure(&connection, path)?;
+        Ok(Self::from_connection(connection))
+    }
+
+    fn from_connection(connection: Connection) -> Self {
+        Self {
             connection: Arc::new(Mutex::new(connection)),
-        })
+        }
     }
 
     /// Runs `job` with the connection on the blocking thread pool.
@@ -399,6 +436,31 @@ impl OutboxStore for SqliteOutbox {
     }
 }
 
+fn open_failed(path: &Path, error: rusqlite::Error) -> StoreError {
+    StoreError::Backend(format!(
+        "cannot open SQLite file {}: {error}",
+        path.display()
+    ))
+}
+
+/// Sets the busy timeout, WAL mode and `synchronous = FULL` (see the
+/// module documentation for why).
+fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
+    connection.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+    let journal_mode: String = connection
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(backend)?;
+    if !journal_mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Backend(format!(
+            "cannot enable WAL mode on SQLite file {} (journal mode is {journal_mode})",
+            path.display()
+        )));
+    }
+    connection
+        .pragma_update(None, "synchronous", "FULL")
+        .map_err(backend)
+}
+
 /// Returns the filter's conditions with their values, the dead state being
 /// parameter 1.
 fn bound_filter(filter: &DeadLetterFilter) -> (String, Vec<Value>) {
@@ -407,6 +469,7 @@ fn bound_filter(filter: &DeadLetterFilter) -> (String, Vec<Value>) {
     values.extend(params.into_iter().map(|param| match param {
         FilterParam::Text(text) => Value::Text(text.to_owned()),
         FilterParam::Millis(millis) => Value::Integer(millis),
+        FilterParam::Id(id) => Value::Integer(id),
     }));
     (conditions, values)
 }

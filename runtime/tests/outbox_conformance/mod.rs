@@ -235,7 +235,7 @@ pub async fn list_dead_filters<S: OutboxStore>(store: &S) {
         .enqueue(delivery("msg_c", a, "y"), t0())
         .await
         .expect("enqueue");
-    store
+    let pending = store
         .enqueue(delivery("msg_pending", a, "x"), t0())
         .await
         .expect("enqueue");
@@ -320,6 +320,39 @@ pub async fn list_dead_filters<S: OutboxStore>(store: &S) {
             "no match",
             DeadLetterFilter {
                 endpoint: Some("http://127.0.0.1:9/none".to_owned()),
+                ..DeadLetterFilter::default()
+            },
+            vec![],
+        ),
+        (
+            "ids keep death order",
+            DeadLetterFilter {
+                ids: vec![second, third],
+                ..DeadLetterFilter::default()
+            },
+            vec![third, second],
+        ),
+        (
+            "ids and endpoint",
+            DeadLetterFilter {
+                ids: vec![first, second],
+                endpoint: Some(a.to_owned()),
+                ..DeadLetterFilter::default()
+            },
+            vec![first],
+        ),
+        (
+            "id of a pending row",
+            DeadLetterFilter {
+                ids: vec![pending],
+                ..DeadLetterFilter::default()
+            },
+            vec![],
+        ),
+        (
+            "unknown id",
+            DeadLetterFilter {
+                ids: vec![DeliveryId(987_654)],
                 ..DeadLetterFilter::default()
             },
             vec![],
@@ -433,6 +466,51 @@ pub async fn purge_by_filter<S: OutboxStore>(store: &S) {
     assert!(store.get(pending).await.expect("get").is_some());
 }
 
+pub async fn replay_and_purge_by_ids<S: OutboxStore>(store: &S) {
+    let endpoint = "http://127.0.0.1:9/ids";
+    let replayed_id = dead(store, delivery("msg_1", endpoint, "x"), at(1_000)).await;
+    let purged_id = dead(store, delivery("msg_2", endpoint, "x"), at(2_000)).await;
+    let kept_id = dead(store, delivery("msg_3", endpoint, "x"), at(3_000)).await;
+    let pending_id = store
+        .enqueue(delivery("msg_pending", endpoint, "x"), t0())
+        .await
+        .expect("enqueue");
+    store
+        .retry_later(pending_id, failure(2, "HTTP 503"), at(90_000))
+        .await
+        .expect("retry_later");
+
+    let replay_filter = DeadLetterFilter {
+        ids: vec![replayed_id, pending_id],
+        ..DeadLetterFilter::default()
+    };
+    let replayed = store
+        .replay(&replay_filter, at(60_000))
+        .await
+        .expect("replay");
+    assert_eq!(replayed, 1, "only the dead letter among the ids moves");
+    let moved = store.get(replayed_id).await.expect("get").expect("row");
+    assert_eq!(moved.state, DeliveryState::Pending);
+    assert_eq!(moved.next_attempt_at, at(60_000));
+    let pending = store.get(pending_id).await.expect("get").expect("row");
+    assert_eq!(pending.attempts, 2, "replay reset a pending row");
+    assert_eq!(pending.next_attempt_at, at(90_000));
+
+    let purge_filter = DeadLetterFilter {
+        ids: vec![purged_id, pending_id],
+        ..DeadLetterFilter::default()
+    };
+    assert_eq!(store.purge(&purge_filter).await.expect("purge"), 1);
+    assert_eq!(store.get(purged_id).await.expect("get"), None);
+    assert!(store.get(pending_id).await.expect("get").is_some());
+
+    let listed = store
+        .list_dead(&DeadLetterFilter::default())
+        .await
+        .expect("list_dead");
+    assert_eq!(ids(&listed), vec![kept_id]);
+}
+
 pub async fn counts_by_state<S: OutboxStore>(store: &S) {
     assert_eq!(
         store.counts().await.expect("counts"),
@@ -533,6 +611,7 @@ macro_rules! for_each_case {
             get_unknown_is_none,
             replay_keeps_identity_and_bytes,
             purge_by_filter,
+            replay_and_purge_by_ids,
             counts_by_state
         );
     };

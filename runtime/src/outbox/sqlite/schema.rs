@@ -4,6 +4,8 @@
 //! store may share the file, so the outbox keeps its own version table in
 //! place of the file-wide `PRAGMA user_version`.
 
+use std::path::Path;
+
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::backend;
@@ -54,10 +56,7 @@ pub(super) fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
     let version = stored.unwrap_or(0);
 
     if version > CURRENT_VERSION {
-        return Err(StoreError::Backend(format!(
-            "the outbox schema in this SQLite file is version {version}, but this build \
-             supports up to version {CURRENT_VERSION}; upgrade hookforge"
-        )));
+        return Err(newer_version(version));
     }
     let start = usize::try_from(version)
         .map_err(|_| StoreError::Backend(format!("invalid outbox schema version {version}")))?;
@@ -78,4 +77,50 @@ pub(super) fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
             .map_err(backend)?;
     }
     transaction.commit().map_err(backend)
+}
+
+/// Checks that the file has the outbox tables at [`CURRENT_VERSION`],
+/// reading only, so a file that is not an outbox stays unchanged.
+pub(super) fn verify(connection: &Connection, path: &Path) -> Result<(), StoreError> {
+    let has_table: bool = connection
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master \
+             WHERE type = 'table' AND name = 'outbox_schema')",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(|error| {
+            StoreError::Backend(format!(
+                "cannot read SQLite file {}: {error}",
+                path.display()
+            ))
+        })?;
+    let version: Option<i64> = if has_table {
+        connection
+            .query_row("SELECT version FROM outbox_schema", [], |row| row.get(0))
+            .optional()
+            .map_err(backend)?
+    } else {
+        None
+    };
+    match version {
+        None => Err(StoreError::Backend(format!(
+            "{} is not a Hookforge outbox (it has no outbox_schema table); check the path",
+            path.display()
+        ))),
+        Some(version) if version > CURRENT_VERSION => Err(newer_version(version)),
+        Some(version) if version < CURRENT_VERSION => Err(StoreError::Backend(format!(
+            "the outbox schema in {} is version {version}, older than version \
+             {CURRENT_VERSION}; start the sender once to migrate it",
+            path.display()
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+fn newer_version(version: i64) -> StoreError {
+    StoreError::Backend(format!(
+        "the outbox schema in this SQLite file is version {version}, but this build \
+         supports up to version {CURRENT_VERSION}; upgrade hookforge"
+    ))
 }
