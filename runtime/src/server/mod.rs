@@ -59,7 +59,6 @@
 //! # Example
 //!
 //! ```
-//! use std::sync::Arc;
 //! use axum::http::StatusCode;
 //! use axum::Router;
 //! use hookforge::idempotency::memory::MemoryIdempotency;
@@ -67,7 +66,7 @@
 //! use hookforge::signing::Verifier;
 //!
 //! let verifier = Verifier::new(vec!["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?]);
-//! let receiver = WebhookReceiver::new(verifier, Arc::new(MemoryIdempotency::new(100_000)));
+//! let receiver = WebhookReceiver::new(verifier, MemoryIdempotency::new(100_000));
 //!
 //! let app: Router = Router::new().route(
 //!     "/webhooks",

@@ -35,14 +35,13 @@ pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// # Example
 ///
 /// ```
-/// use std::sync::Arc;
 /// use std::time::Duration;
 /// use hookforge::idempotency::memory::MemoryIdempotency;
 /// use hookforge::server::WebhookReceiver;
 /// use hookforge::signing::Verifier;
 ///
 /// let verifier = Verifier::new(vec!["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?]);
-/// let receiver = WebhookReceiver::new(verifier, Arc::new(MemoryIdempotency::new(100_000)))
+/// let receiver = WebhookReceiver::new(verifier, MemoryIdempotency::new(100_000))
 ///     .with_ttl(Duration::from_secs(3 * 24 * 60 * 60))
 ///     .with_lease(Duration::from_secs(120))
 ///     .with_max_body_bytes(256 * 1024);
