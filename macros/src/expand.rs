@@ -30,7 +30,8 @@ fn private() -> TokenStream {
     quote!(::hookforge::cloudevents::convert::__private)
 }
 
-/// The impl of `TryFrom<T>` for `Event`, through the one for `&T`.
+/// Generates the impl of `TryFrom<T>` for `Event`, which calls the one for
+/// `&T`.
 fn by_value_impl(name: &Ident, generics: &syn::Generics) -> TokenStream {
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     quote! {
@@ -123,8 +124,8 @@ fn draft_statements(
     statements
 }
 
-/// The expression that reads a field's attribute from `event`, if the
-/// field carries one.
+/// Generates the expression that reads a field's attribute from `event`,
+/// if the field carries one.
 fn read_attribute(field: &Field) -> Option<TokenStream> {
     let private = private();
     let ty = &field.ty;

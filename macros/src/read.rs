@@ -193,7 +193,8 @@ fn resolve_envelope(
     })
 }
 
-/// The error for missing `type` and `source` keys, one message for both.
+/// Builds the error message for missing `type` and `source` keys, one
+/// message for both.
 fn missing_keys_message(
     missing_type: bool,
     missing_source: bool,

@@ -183,7 +183,8 @@ fn defaults_fill_id_time_and_schema() {
     assert_eq!(id.get_version_num(), 7);
     assert_ne!(first.id(), second.id());
     let time = *first.time().expect("time is set");
-    assert!(before <= time && time <= after, "time {time} not now");
+    assert!(before <= time, "time {time} is before {before}");
+    assert!(time <= after, "time {time} is after {after}");
     assert_eq!(
         first.datacontenttype(),
         Some("application/vnd.example.ping+json")
@@ -209,7 +210,7 @@ fn enum_variants_use_their_types() {
     assert_eq!(event.source(), "/shop/orders");
     assert_eq!(event.data(), Some(&Data::Json(json!({"carrier": "post"}))));
     assert_eq!(
-        OrderEvent::try_from(event).expect("value converts to an event"),
+        OrderEvent::try_from(event).expect("event converts back"),
         shipped
     );
 
@@ -233,7 +234,7 @@ fn enum_variants_use_their_types() {
         ))
     );
     assert_eq!(
-        OrderEvent::try_from(event).expect("value converts to an event"),
+        OrderEvent::try_from(event).expect("event converts back"),
         cancelled
     );
 }

@@ -138,7 +138,7 @@ fn enum_round_trips_over_http() {
             let (headers, body) = encode(&event).expect("event encodes");
             let decoded = from_http(&headers, &body).expect("request decodes");
             assert_eq!(
-                &BillingEvent::try_from(decoded).expect("value converts to an event"),
+                &BillingEvent::try_from(decoded).expect("event converts back"),
                 value,
                 "{mode} mode"
             );

@@ -51,7 +51,7 @@ pub enum IntoEventError {
     Attribute {
         /// The attribute or extension name.
         name: &'static str,
-        /// Why the value is invalid.
+        /// The reason the value is invalid.
         reason: String,
     },
     /// The cloudevents SDK rejected the event, for example because
@@ -70,7 +70,7 @@ pub enum FromEventError {
         /// The types that the target accepts: one for a struct, one per
         /// variant for an enum.
         expected: &'static [&'static str],
-        /// The event's `type`.
+        /// Returns the event's `type`.
         found: String,
     },
     /// The event uses a CloudEvents version other than 1.0.
@@ -108,12 +108,12 @@ pub enum FromEventError {
     Attribute {
         /// The attribute or extension name.
         name: &'static str,
-        /// Why the value does not fit.
+        /// The reason the value does not fit.
         reason: String,
     },
 }
 
-/// Whether `media_type` is a JSON media type: `application/json`,
+/// Checks whether `media_type` is a JSON media type: `application/json`,
 /// `text/json` or any `+json` suffix type, ignoring parameters and case.
 ///
 /// ```
@@ -147,7 +147,7 @@ pub mod __private {
     use std::fmt::Display;
     use std::str::FromStr;
 
-    /// The attributes of an event under construction; `build` fills in the
+    /// The attributes of an event under construction. `build` fills in the
     /// defaults (a UUID v7 id and the current time) for those left unset.
     pub struct EventDraft {
         ty: &'static str,
@@ -155,6 +155,8 @@ pub mod __private {
         content_type: &'static str,
         dataschema: Option<&'static str>,
         id: Option<String>,
+        /// `None` until a time field sets it, then `Some(None)` when that
+        /// field is `None` and the event gets no `time`.
         time: Option<Option<DateTime<Utc>>>,
         subject: Option<String>,
         extensions: Vec<(&'static str, ExtensionValue)>,
@@ -271,13 +273,14 @@ pub mod __private {
         }
     }
 
-    /// The event's `type`.
+    /// Returns the event's `type`.
     pub fn event_type(event: &Event) -> &str {
         event.ty()
     }
 
-    /// The error that impls emitted next to a compile error return; never
-    /// seen at run time because such code does not compile.
+    /// Returns the error of the fallback `TryFrom<&T>` impl that the derive
+    /// emits next to a `compile_error!`. It is never seen at run time,
+    /// because such code does not compile.
     pub fn invalid_derive_into() -> IntoEventError {
         IntoEventError::Attribute {
             name: "type",
@@ -285,7 +288,8 @@ pub mod __private {
         }
     }
 
-    /// The counterpart of [`invalid_derive_into`] for the other direction.
+    /// Returns the error of the fallback `TryFrom<Event>` impl, like
+    /// [`invalid_derive_into`].
     pub fn invalid_derive_from() -> FromEventError {
         FromEventError::Attribute {
             name: "type",
@@ -293,7 +297,7 @@ pub mod __private {
         }
     }
 
-    /// The error for an event whose `type` matched no enum variant.
+    /// Builds the error for an event whose `type` matches no enum variant.
     pub fn wrong_type(event: &Event, expected: &'static [&'static str]) -> FromEventError {
         FromEventError::WrongType {
             expected,
@@ -364,10 +368,10 @@ pub mod __private {
         label = "expected `DateTime<Utc>` or `Option<DateTime<Utc>>`"
     )]
     pub trait TimeAttribute: Sized {
-        /// The attribute value; `None` omits it.
+        /// Converts the field to the attribute value, where `None` omits it.
         fn to_time(&self) -> Option<DateTime<Utc>>;
-        /// The field value, or `None` when the attribute is required but
-        /// absent.
+        /// Converts the attribute back, returning `None` when the field
+        /// requires the attribute and the event lacks it.
         fn from_time(time: Option<DateTime<Utc>>) -> Option<Self>;
     }
 
@@ -397,10 +401,10 @@ pub mod __private {
         label = "expected `String` or `Option<String>`"
     )]
     pub trait TextAttribute: Sized {
-        /// The attribute value; `None` omits it.
+        /// Converts the field to the attribute value, where `None` omits it.
         fn to_text(&self) -> Option<String>;
-        /// The field value, or `None` when the attribute is required but
-        /// absent.
+        /// Converts the attribute back, returning `None` when the field
+        /// requires the attribute and the event lacks it.
         fn from_text(text: Option<&str>) -> Option<Self>;
     }
 
@@ -424,7 +428,7 @@ pub mod __private {
         }
     }
 
-    /// Why an extension value does not fit a field.
+    /// The reason an extension value does not fit a field.
     pub enum ExtensionProblem {
         /// The event lacks the extension and the field is not an `Option`.
         Missing,
@@ -444,9 +448,10 @@ pub mod __private {
         label = "expected `String`, `bool`, an integer type, or an `Option` of one of them"
     )]
     pub trait ExtensionAttribute: Sized {
-        /// The extension value; `None` omits the extension.
+        /// Converts the field to the extension value, where `None` omits the
+        /// extension.
         fn to_extension(&self) -> Result<Option<ExtensionValue>, String>;
-        /// The field value for the event's extension, if any.
+        /// Converts the event's extension, if any, back to the field type.
         fn from_extension(value: Option<&ExtensionValue>) -> Result<Self, ExtensionProblem>;
     }
 

@@ -10,6 +10,7 @@ pub mod http;
 /// The cloudevents-sdk crate, whose core [`Event`] type the conversions use.
 pub use cloudevents as sdk;
 pub use cloudevents::Event;
+
 /// Derives `TryFrom` conversions between a type and a CloudEvent [`Event`].
 ///
 /// The attribute reference follows this example. The conversions fail with
