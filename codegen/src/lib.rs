@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod load;
 pub mod model;
+pub mod options;
 pub mod pointer;
 pub mod reference;
 pub mod render;
