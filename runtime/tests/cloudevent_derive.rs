@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use hookforge::cloudevents::convert::{FromEventError, IntoEventError};
 use hookforge::cloudevents::sdk::event::{ExtensionValue, SpecVersion};
 use hookforge::cloudevents::sdk::{
-    AttributesReader, Data, EventBuilder, EventBuilderV03, EventBuilderV10,
+    AttributesReader, AttributesWriter, Data, EventBuilder, EventBuilderV03, EventBuilderV10,
 };
 use hookforge::cloudevents::{CloudEvent, Event};
 use serde::{Deserialize, Serialize};
@@ -415,11 +415,25 @@ fn spec_version_03_is_rejected() {
 }
 
 #[test]
-fn missing_required_extension_is_rejected() {
+fn missing_required_attributes_are_rejected() {
     let mut event = Event::try_from(order()).expect("value converts to an event");
     event.remove_extension("region");
     match OrderPlaced::try_from(event) {
         Err(FromEventError::MissingAttribute { name }) => assert_eq!(name, "region"),
+        other => panic!("expected MissingAttribute, found {other:?}"),
+    }
+
+    let mut event = Event::try_from(order()).expect("value converts to an event");
+    AttributesWriter::set_time(&mut event, None::<DateTime<Utc>>);
+    match OrderPlaced::try_from(event) {
+        Err(FromEventError::MissingAttribute { name }) => assert_eq!(name, "time"),
+        other => panic!("expected MissingAttribute, found {other:?}"),
+    }
+
+    let mut event = Event::try_from(order()).expect("value converts to an event");
+    AttributesWriter::set_subject(&mut event, None::<String>);
+    match OrderPlaced::try_from(event) {
+        Err(FromEventError::MissingAttribute { name }) => assert_eq!(name, "subject"),
         other => panic!("expected MissingAttribute, found {other:?}"),
     }
 }
@@ -450,7 +464,7 @@ fn invalid_attribute_values_are_rejected() {
     }
 
     let mut event = Event::try_from(&audit).expect("value converts to an event");
-    hookforge::cloudevents::sdk::AttributesWriter::set_id(&mut event, "not-a-number");
+    AttributesWriter::set_id(&mut event, "not-a-number");
     match Audit::try_from(event) {
         Err(FromEventError::Attribute { name, .. }) => assert_eq!(name, "id"),
         other => panic!("expected Attribute, found {other:?}"),
