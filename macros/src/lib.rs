@@ -51,9 +51,10 @@ use proc_macro::TokenStream;
 ///
 /// The data is the serde JSON serialization of the value: of the whole
 /// struct, of a newtype variant's inner value, or of a struct variant's
-/// fields as one object (honouring the fields' `#[serde]` attributes, but
-/// not `with` or `serialize_with`, which see a reference). Attribute fields
-/// stay in the data unless they are `#[serde(skip)]`.
+/// fields as one object. A struct variant's fields keep their `#[serde]`
+/// attributes, but `#[serde]` attributes on the enum or the variant do not
+/// apply to that object. Attribute fields stay in the data unless they are
+/// `#[serde(skip)]`.
 ///
 /// Converting back deserializes the data and then sets every attribute field
 /// from the event's attribute, so the attribute wins over the data. A field

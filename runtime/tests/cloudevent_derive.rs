@@ -81,6 +81,8 @@ enum OrderEvent {
         refund: bool,
         #[serde(rename = "why")]
         reason: String,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        note: Option<String>,
     },
 }
 
@@ -218,6 +220,7 @@ fn enum_variants_use_their_types() {
         order_id: "order-3".to_owned(),
         refund: false,
         reason: "duplicate".to_owned(),
+        note: None,
     };
     let event = Event::try_from(&cancelled).expect("value converts to an event");
     assert_eq!(event.ty(), "com.example.order.cancelled");
@@ -236,6 +239,27 @@ fn enum_variants_use_their_types() {
     assert_eq!(
         OrderEvent::try_from(event).expect("event converts back"),
         cancelled
+    );
+
+    let noted = OrderEvent::Cancelled {
+        order_id: "order-4".to_owned(),
+        refund: true,
+        reason: "late".to_owned(),
+        note: Some("called twice".to_owned()),
+    };
+    let event = Event::try_from(&noted).expect("value converts to an event");
+    assert_eq!(
+        event.data(),
+        Some(&Data::Json(json!({
+            "order_id": "order-4",
+            "refund": true,
+            "why": "late",
+            "note": "called twice"
+        })))
+    );
+    assert_eq!(
+        OrderEvent::try_from(event).expect("event converts back"),
+        noted
     );
 }
 
