@@ -513,6 +513,82 @@ fn secret_file_trims_one_newline() {
     }
 }
 
+/// Runs `sign` on the vector message with the secret in `secret_file`.
+fn sign_with_secret_file(secret_file: &Path, body: &Path) -> Output {
+    hookforge(
+        &[
+            "webhook",
+            "sign",
+            "--secret-file",
+            text(secret_file),
+            "--id",
+            ID,
+            "--timestamp",
+            TS,
+            text(body),
+        ],
+        &[],
+    )
+}
+
+#[test]
+#[cfg(unix)]
+fn secret_file_symlink_is_followed() {
+    let temp = TempDir::new("secret-link");
+    let body = temp.write("body.json", BODY);
+    let target = temp.write("secret.key", format!("{SECRET}\n"));
+    let link = temp.path.join("secret.link");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let out = sign_with_secret_file(&link, &body);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim_end(), SIGNATURE);
+}
+
+#[test]
+#[cfg(unix)]
+fn secret_file_must_be_regular() {
+    let temp = TempDir::new("secret-special");
+    let body = temp.write("body.json", BODY);
+    let link = temp.path.join("null.link");
+    std::os::unix::fs::symlink("/dev/null", &link).expect("symlink");
+    for (path, kind) in [
+        (Path::new("/dev/null"), "a character device"),
+        (link.as_path(), "a character device"),
+        (temp.path.as_path(), "a directory"),
+    ] {
+        let out = sign_with_secret_file(path, &body);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{path:?}: {message}");
+        assert!(message.contains(text(path)), "{path:?}: {message}");
+        assert!(message.contains(kind), "{path:?}: {message}");
+        assert!(
+            message.contains("not a regular file"),
+            "{path:?}: {message}"
+        );
+    }
+}
+
+#[test]
+fn secret_file_over_64_kib_rejected() {
+    let temp = TempDir::new("secret-large");
+    let body = temp.write("body.json", BODY);
+    let at_limit = temp.write("limit.key", vec![b'a'; 64 * 1024]);
+    let out = sign_with_secret_file(&at_limit, &body);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("is invalid"),
+        "a 64 KiB file must be read and then fail as a secret: {message}"
+    );
+
+    let over = temp.write("large.key", vec![b'a'; 64 * 1024 + 1]);
+    let out = sign_with_secret_file(&over, &body);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{message}");
+    assert!(message.contains(text(&over)), "{message}");
+    assert!(message.contains("64 KiB"), "{message}");
+}
+
 #[test]
 fn unreadable_files_exit_two() {
     let temp = TempDir::new("missing");

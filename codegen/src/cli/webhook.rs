@@ -22,6 +22,10 @@ pub struct WebhookArgs {
     command: WebhookCommand,
 }
 
+/// Maximum size of a `--secret-file`. A `whsec_` secret has fewer than
+/// 100 characters, so a larger file is a mistake, not a key.
+const MAX_SECRET_FILE_BYTES: u64 = 64 * 1024;
+
 /// The exit codes of `hookforge webhook verify`, shown under its help.
 const VERIFY_EXIT_STATUS: &str = "Exit status:
   0  the signature and timestamp are valid
@@ -202,12 +206,7 @@ where
         keys.push(key);
     }
     for path in &secrets.secret_file {
-        let text = fs::read_to_string(path).map_err(|error| {
-            UsageError(format!(
-                "failed to read the secret file {}: {error}",
-                path.display()
-            ))
-        })?;
+        let text = read_secret_file(path)?;
         let key = strip_one_newline(&text).parse().map_err(|error| {
             UsageError(format!(
                 "the secret in {} is invalid: {error}",
@@ -217,6 +216,64 @@ where
         keys.push(key);
     }
     Ok(keys)
+}
+
+/// Reads a secret file of at most [`MAX_SECRET_FILE_BYTES`].
+///
+/// Anything other than a regular file (after following symlinks) is
+/// rejected before it is opened, because opening a FIFO blocks until a
+/// writer appears and a device such as `/dev/zero` never ends.
+fn read_secret_file(path: &Path) -> Result<String, UsageError> {
+    let failed = |reason: String| {
+        UsageError(format!(
+            "failed to read the secret file {}: {reason}",
+            path.display()
+        ))
+    };
+    let metadata = fs::metadata(path).map_err(|error| failed(error.to_string()))?;
+    if !metadata.is_file() {
+        return Err(failed(format!(
+            "it is {}, not a regular file; pass a file that contains the secret",
+            file_kind(metadata.file_type())
+        )));
+    }
+    let file = fs::File::open(path).map_err(|error| failed(error.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SECRET_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| failed(error.to_string()))?;
+    if bytes.len() as u64 > MAX_SECRET_FILE_BYTES {
+        return Err(failed(format!(
+            "the file is larger than the limit of {} KiB for a secret",
+            MAX_SECRET_FILE_BYTES / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| failed("the file is not valid UTF-8".to_owned()))
+}
+
+/// Names the kind of a file that is not a regular file, for errors.
+fn file_kind(file_type: fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
 }
 
 /// Removes one trailing `\n` or `\r\n`, which editors and `echo` add.
