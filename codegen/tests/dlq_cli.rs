@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use hookforge::idempotency::sqlite::SqliteIdempotency;
+use hookforge::idempotency::{Claim, IdempotencyStore};
 use hookforge::outbox::sqlite::SqliteOutbox;
 use hookforge::outbox::{
     AttemptFailure, DeadLetterFilter, DeliveryId, DeliveryState, NewDelivery, OutboxStore,
@@ -452,6 +454,242 @@ fn purge_needs_filter_or_all() {
 }
 
 #[test]
+fn list_human_shows_end_of_long_error() {
+    let dir = TempDir::new("dlq-list-long-error");
+    let path = dir.path.join("outbox.db");
+    let store = SqliteOutbox::open(&path).expect("open store");
+    let error = "error sending request for url (http://127.0.0.1:3917/hooks): client error \
+                 (Connect): tcp connect error: Connection refused (os error 111)";
+    runtime().block_on(async {
+        let id = store
+            .enqueue(message("msg_long", ENDPOINT_A, "a.b", b"{}"), at(0))
+            .await
+            .expect("enqueue");
+        let failure = AttemptFailure {
+            attempts: 1,
+            error: error.to_owned(),
+        };
+        store.dead_letter(id, failure, at(1)).await.expect("dead");
+    });
+
+    let output = dlq(&["list", "--store", &store_arg(&path)]);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(
+        text.contains("…tcp connect error: Connection refused (os error 111)"),
+        "{text}"
+    );
+    assert!(!text.contains("error sending request"), "{text}");
+
+    let help = dlq(&["list", "--help"]);
+    assert_exit(&help, 0);
+    assert!(stdout(&help).contains("dlq show ID"), "{}", stdout(&help));
+}
+
+#[test]
+fn help_exit_status_per_command() {
+    let cases = [
+        ("list", "no dead letter matches", "no delivery has that id"),
+        ("show", "no delivery has that id", "--id names"),
+        (
+            "replay",
+            "--id names no delivery",
+            "no delivery has that id",
+        ),
+        ("purge", "--id names no delivery", "no delivery has that id"),
+    ];
+    for (command, expected, foreign) in cases {
+        let output = dlq(&[command, "--help"]);
+        assert_exit(&output, 0);
+        let help = stdout(&output);
+        assert!(help.contains("Exit status:"), "{command}:\n{help}");
+        assert!(
+            help.contains(expected),
+            "{command} lacks {expected:?}:\n{help}"
+        );
+        assert!(
+            !help.contains(foreign),
+            "{command} has {foreign:?}:\n{help}"
+        );
+        assert!(!help.contains("`show`"), "{command}:\n{help}");
+    }
+}
+
+#[test]
+fn replay_needs_selection_or_all() {
+    let dir = TempDir::new("dlq-replay-all");
+    let (path, seeded) = seed(&dir);
+    let store = store_arg(&path);
+
+    let refused = dlq(&["replay", "--store", &store]);
+    assert_exit(&refused, 2);
+    assert!(stderr(&refused).contains("--all"), "{}", stderr(&refused));
+    assert_eq!(list_json(&store, &[]).len(), 3, "nothing may be replayed");
+
+    for conflict in [
+        vec!["--endpoint", ENDPOINT_A],
+        vec!["--event-type", "invoice.paid"],
+        vec!["--since", "0"],
+        vec!["--until", "0"],
+        vec!["--id", "1"],
+    ] {
+        let mut args = vec!["replay", "--store", &store, "--all"];
+        args.extend_from_slice(&conflict);
+        let output = dlq(&args);
+        assert_exit(&output, 2);
+        assert!(
+            stderr(&output).contains("cannot be used with"),
+            "{conflict:?}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(list_json(&store, &[]).len(), 3, "nothing may be replayed");
+
+    let all = dlq(&["replay", "--store", &store, "--all"]);
+    assert_exit(&all, 0);
+    assert_eq!(stdout(&all), "replayed 3 dead letters\n");
+    assert!(list_json(&store, &[]).is_empty());
+    let pending = get(&path, seeded.pending_a).expect("row kept");
+    assert_eq!(pending.state, DeliveryState::Pending);
+}
+
+#[test]
+fn replay_by_id() {
+    let dir = TempDir::new("dlq-replay-id");
+    let (path, seeded) = seed(&dir);
+    let store = store_arg(&path);
+
+    let one = seeded.json_b.to_string();
+    let output = dlq(&["replay", "--store", &store, "--id", &one]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "replayed 1 dead letter\n");
+    let replayed = get(&path, seeded.json_b).expect("row kept");
+    assert_eq!(replayed.state, DeliveryState::Pending);
+    assert_eq!(
+        list_json(&store, &[]),
+        vec![seeded.json_a.0, seeded.binary_a.0]
+    );
+
+    let (a, bin) = (seeded.json_a.to_string(), seeded.binary_a.to_string());
+    let output = dlq(&["replay", "--store", &store, "--id", &a, "--id", &bin]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "replayed 2 dead letters\n");
+    assert!(list_json(&store, &[]).is_empty());
+}
+
+#[test]
+fn id_filter_combines_with_others() {
+    let dir = TempDir::new("dlq-id-and-filter");
+    let (path, seeded) = seed(&dir);
+    let store = store_arg(&path);
+    let (a, b) = (seeded.json_a.to_string(), seeded.json_b.to_string());
+    let output = dlq(&[
+        "purge",
+        "--store",
+        &store,
+        "--id",
+        &a,
+        "--id",
+        &b,
+        "--endpoint",
+        ENDPOINT_B,
+    ]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "purged 1 dead letter\n");
+    assert!(get(&path, seeded.json_b).is_none());
+    assert!(get(&path, seeded.json_a).is_some());
+}
+
+#[test]
+fn pending_or_unknown_id_changes_nothing() {
+    let dir = TempDir::new("dlq-id-errors");
+    let (path, seeded) = seed(&dir);
+    let store = store_arg(&path);
+    let dead = seeded.json_a.to_string();
+    let pending = seeded.pending_a.to_string();
+
+    for command in ["replay", "purge"] {
+        let output = dlq(&[command, "--store", &store, "--id", &dead, "--id", &pending]);
+        assert_exit(&output, 1);
+        let message = stderr(&output);
+        assert!(
+            message.contains(&format!("delivery {pending} is pending")),
+            "{command}: {message}"
+        );
+        assert!(
+            message.contains("nothing was changed"),
+            "{command}: {message}"
+        );
+
+        let output = dlq(&[command, "--store", &store, "--id", &dead, "--id", "424242"]);
+        assert_exit(&output, 1);
+        assert!(
+            stderr(&output).contains("no delivery has id 424242"),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(list_json(&store, &[]).len(), 3, "nothing may change");
+    let row = get(&path, seeded.pending_a).expect("row kept");
+    assert_eq!(row.state, DeliveryState::Pending);
+}
+
+#[test]
+fn purge_by_id() {
+    let dir = TempDir::new("dlq-purge-id");
+    let (path, seeded) = seed(&dir);
+    let store = store_arg(&path);
+    let bin = seeded.binary_a.to_string();
+    let output = dlq(&["purge", "--store", &store, "--id", &bin]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "purged 1 dead letter\n");
+    assert!(get(&path, seeded.binary_a).is_none());
+    assert_eq!(
+        list_json(&store, &[]),
+        vec![seeded.json_a.0, seeded.json_b.0]
+    );
+}
+
+/// A receiver's idempotency file is a SQLite database with other tables.
+#[test]
+fn other_sqlite_database_unchanged() {
+    let dir = TempDir::new("dlq-other-db");
+    let path = dir.path.join("app.db");
+    runtime().block_on(async {
+        let store = SqliteIdempotency::open(&path).await.expect("open store");
+        let claim = store
+            .claim("msg_1", Duration::from_secs(30), SystemTime::now())
+            .await
+            .expect("claim");
+        assert_eq!(claim, Claim::New);
+    });
+    let before = std::fs::read(&path).expect("read file");
+    let store = store_arg(&path);
+
+    let commands: [&[&str]; 4] = [
+        &["list", "--store", &store],
+        &["show", "--store", &store, "1"],
+        &["replay", "--store", &store, "--all"],
+        &["purge", "--store", &store, "--all"],
+    ];
+    for args in commands {
+        let output = dlq(args);
+        assert_exit(&output, 2);
+        let message = stderr(&output);
+        assert!(
+            message.contains("not a Hookforge outbox"),
+            "{args:?}: {message}"
+        );
+        assert!(message.contains("app.db"), "{args:?}: {message}");
+        assert_eq!(
+            std::fs::read(&path).expect("read file"),
+            before,
+            "{args:?} modified the file"
+        );
+    }
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let dir = TempDir::new("dlq-usage");
     let (path, _) = seed(&dir);
@@ -569,7 +807,7 @@ fn postgres_store_list_and_replay() {
     let listed = list_json(URL, &["--schema", schema]);
     assert_eq!(listed, vec![id.0]);
 
-    let output = dlq(&["replay", "--store", URL, "--schema", schema]);
+    let output = dlq(&["replay", "--store", URL, "--schema", schema, "--all"]);
     assert_exit(&output, 0);
     assert_eq!(stdout(&output), "replayed 1 dead letter\n");
     let row = runtime

@@ -5,6 +5,7 @@
 //! postgres://...`; PostgreSQL tables live in the schema given by
 //! `--schema`.
 
+mod change;
 mod render;
 mod time;
 
@@ -25,32 +26,48 @@ pub struct DlqArgs {
     command: DlqCommand,
 }
 
-/// The exit codes, shown under each subcommand's help.
-const EXIT_STATUS: &str = "Exit status:
-  0  success (also when a filter matched nothing)
-  1  `show`: no delivery has that id
+/// The exit codes of `dlq list`, shown under its help.
+const LIST_EXIT_STATUS: &str = "Exit status:
+  0  success (also when no dead letter matches)
   2  a usage error, or the store could not be opened or read";
+
+/// The exit codes of `dlq show`, shown under its help.
+const SHOW_EXIT_STATUS: &str = "Exit status:
+  0  success
+  1  no delivery has that id
+  2  a usage error, or the store could not be opened or read";
+
+/// The exit codes of `dlq replay` and `dlq purge`, shown under their help.
+const CHANGE_EXIT_STATUS: &str = "Exit status:
+  0  success (also when no dead letter matches)
+  1  an --id names no delivery, or a pending one; nothing was changed
+  2  a usage error, or the store could not be opened, read or written";
 
 #[derive(Debug, Subcommand)]
 enum DlqCommand {
     /// List dead letters, oldest death first.
-    #[command(after_help = EXIT_STATUS)]
+    ///
+    /// In human output, a LAST ERROR longer than 60 characters is shortened
+    /// to its end, where the cause is, behind a leading `…`. `dlq show ID`
+    /// prints it whole.
+    #[command(after_help = LIST_EXIT_STATUS)]
     List(ListArgs),
     /// Print one delivery (dead or pending) with its headers and body.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(after_help = SHOW_EXIT_STATUS)]
     Show(ShowArgs),
     /// Move matching dead letters back to the queue, due now.
     ///
     /// Each keeps its webhook id and body, and its attempt count restarts
     /// at zero. Receivers that deduplicate by webhook id recognise
-    /// deliveries they already handled.
-    #[command(after_help = EXIT_STATUS)]
-    Replay(ReplayArgs),
+    /// deliveries they already handled. Without --id or a filter, --all is
+    /// required.
+    #[command(after_help = CHANGE_EXIT_STATUS)]
+    Replay(change::ChangeArgs),
     /// Delete matching dead letters.
     ///
-    /// Without a filter, `--all` is required.
-    #[command(after_help = EXIT_STATUS)]
-    Purge(PurgeArgs),
+    /// Without --id or a filter, --all is required.
+    #[command(after_help = CHANGE_EXIT_STATUS)]
+    Purge(change::ChangeArgs),
 }
 
 /// Store selection options.
@@ -91,12 +108,11 @@ struct FilterArgs {
 impl FilterArgs {
     fn filter(&self) -> DeadLetterFilter {
         DeadLetterFilter {
-            ids: Vec::new(),
             endpoint: self.endpoint.clone(),
             event_type: self.event_type.clone(),
             dead_since: self.since,
             dead_before: self.until,
-            limit: None,
+            ..DeadLetterFilter::default()
         }
     }
 
@@ -147,45 +163,34 @@ struct ShowArgs {
     format: Format,
 }
 
-#[derive(Debug, Args)]
-struct ReplayArgs {
-    #[command(flatten)]
-    store: StoreArgs,
-    #[command(flatten)]
-    filter: FilterArgs,
-}
-
-#[derive(Debug, Args)]
-struct PurgeArgs {
-    #[command(flatten)]
-    store: StoreArgs,
-    #[command(flatten)]
-    filter: FilterArgs,
-
-    /// Delete every dead letter. Required when no filter is given, so the
-    /// queue is never emptied by a forgotten option.
-    #[arg(long, conflicts_with_all = ["endpoint", "event_type", "since", "until"])]
-    all: bool,
-}
-
 /// A failure, with the exit code it maps to.
 #[derive(Debug)]
 enum Failure {
-    /// Exit 1: `show` found no delivery.
+    /// Exit 1: no delivery has this id.
     NotFound(DeliveryId),
+    /// Exit 1: `replay` or `purge` named a pending delivery by id.
+    NotDead(DeliveryId),
     /// Exit 2: bad options, or the store failed.
     Usage(String),
     Store(StoreError),
     Output(io::Error),
 }
 
-/// Runs a `dlq` subcommand. Returns 0 on success, 1 when `show` finds no
-/// delivery, and 2 on a usage error or a store or output failure.
+/// Runs a `dlq` subcommand. Returns 0 on success, 1 when an id names no
+/// delivery (or, for `replay` and `purge`, a pending one), and 2 on a
+/// usage error or a store or output failure.
 pub fn run(args: &DlqArgs) -> ExitCode {
     match run_command(&args.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::NotFound(id)) => {
             eprintln!("error: no delivery has id {id}");
+            ExitCode::from(1)
+        }
+        Err(Failure::NotDead(id)) => {
+            eprintln!(
+                "error: delivery {id} is pending, not a dead letter; replay and purge change \
+                 dead letters only, so nothing was changed"
+            );
             ExitCode::from(1)
         }
         Err(Failure::Usage(message)) => {
@@ -214,14 +219,12 @@ fn run_command(command: &DlqCommand) -> Result<(), Failure> {
         DlqCommand::Replay(args) => &args.store,
         DlqCommand::Purge(args) => &args.store,
     };
-    if let DlqCommand::Purge(args) = command {
-        if args.filter.is_empty() && !args.all {
-            return Err(Failure::Usage(
-                "purge without a filter would delete every dead letter; pass --all to \
-                 confirm, or filter with --endpoint, --event-type, --since or --until"
-                    .into(),
-            ));
-        }
+    // Check the selection before the store is opened, so a rejected
+    // command touches nothing.
+    match command {
+        DlqCommand::Replay(args) => args.check_selection("replay", "replay")?,
+        DlqCommand::Purge(args) => args.check_selection("purge", "delete")?,
+        DlqCommand::List(_) | DlqCommand::Show(_) => {}
     }
     let location = StoreLocation::parse(store_args)?;
 
@@ -233,7 +236,7 @@ fn run_command(command: &DlqCommand) -> Result<(), Failure> {
     runtime.block_on(async {
         match location {
             StoreLocation::Sqlite(path) => {
-                let store = SqliteOutbox::open(&path).map_err(Failure::Store)?;
+                let store = SqliteOutbox::open_existing(&path).map_err(Failure::Store)?;
                 execute(&store, command).await
             }
             StoreLocation::Postgres { url, schema } => {
@@ -266,7 +269,7 @@ impl StoreLocation {
                 ));
             }
             let path = PathBuf::from(path);
-            // Opening would create an empty outbox at a mistyped path.
+            // A clearer message than SQLite's "unable to open database file".
             if !path.is_file() {
                 return Err(Failure::Usage(format!(
                     "no SQLite file at {}; check the path given to --store",
@@ -324,18 +327,19 @@ async fn execute<S: OutboxStore>(store: &S, command: &DlqCommand) -> Result<(), 
             .map_err(Failure::Output)?;
         }
         DlqCommand::Replay(args) => {
+            let filter = args.filter();
+            change::check_dead(store, &filter.ids).await?;
             let replayed = store
-                .replay(&args.filter.filter(), SystemTime::now())
+                .replay(&filter, SystemTime::now())
                 .await
                 .map_err(Failure::Store)?;
             writeln!(stdout, "replayed {replayed} dead {}", letters(replayed))
                 .map_err(Failure::Output)?;
         }
         DlqCommand::Purge(args) => {
-            let purged = store
-                .purge(&args.filter.filter())
-                .await
-                .map_err(Failure::Store)?;
+            let filter = args.filter();
+            change::check_dead(store, &filter.ids).await?;
+            let purged = store.purge(&filter).await.map_err(Failure::Store)?;
             writeln!(stdout, "purged {purged} dead {}", letters(purged))
                 .map_err(Failure::Output)?;
         }

@@ -14,8 +14,8 @@ use super::time::format_instant;
 /// Hex digits per line when a body is not UTF-8.
 const HEX_LINE_BYTES: usize = 32;
 
-/// Maximum characters of the last error in a list row; longer errors are
-/// cut and end with `…`.
+/// Maximum characters of the last error in a list row. A longer error is
+/// shortened to its end, which names the cause, behind a leading `…`.
 const LIST_ERROR_CHARS: usize = 60;
 
 /// Formats one line per delivery under a header, for `dlq list`.
@@ -33,7 +33,7 @@ pub fn list_human(deliveries: &[Delivery]) -> String {
                 delivery.attempts.to_string(),
                 printable(&delivery.message.event_type),
                 printable(&delivery.message.endpoint),
-                shorten(
+                keep_end(
                     &printable(delivery.last_error.as_deref().unwrap_or("")),
                     LIST_ERROR_CHARS,
                 ),
@@ -222,16 +222,27 @@ fn printable(text: &str) -> String {
     out
 }
 
-/// Cuts `text` to `max_chars` characters, marking the cut with `…`, and
-/// replaces line breaks so a list row stays on one line.
-fn shorten(text: &str, max_chars: usize) -> String {
+/// Shortens `text` to at most `max_chars` characters by keeping its end,
+/// marked with a leading `…`, and replaces line breaks so a list row stays
+/// on one line.
+///
+/// Errors nest as `context: cause`, with the cause last, so the kept end
+/// starts after a `": "` separator when one leaves a tail that fits.
+/// Otherwise the last `max_chars - 1` characters are kept.
+fn keep_end(text: &str, max_chars: usize) -> String {
     let one_line = text.replace(['\n', '\r'], " ");
-    if one_line.chars().count() <= max_chars {
+    let length = one_line.chars().count();
+    if length <= max_chars {
         return one_line;
     }
-    let mut cut: String = one_line.chars().take(max_chars.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    let room = max_chars.saturating_sub(1);
+    let tail = one_line
+        .match_indices(": ")
+        .map(|(index, separator)| &one_line[index + separator.len()..])
+        .find(|rest| !rest.is_empty() && rest.chars().count() <= room)
+        .map(str::to_owned)
+        .unwrap_or_else(|| one_line.chars().skip(length - room).collect());
+    format!("…{tail}")
 }
 
 #[cfg(test)]
@@ -303,8 +314,44 @@ mod tests {
     }
 
     #[test]
-    fn shorten_marks_cut() {
-        assert_eq!(shorten("abcdef", 4), "abc…");
-        assert_eq!(shorten("abcd", 4), "abcd");
+    fn keep_end_leaves_short_text() {
+        assert_eq!(keep_end("abcd", 4), "abcd");
+    }
+
+    #[test]
+    fn keep_end_keeps_last_characters() {
+        assert_eq!(keep_end("abcdef", 4), "…def");
+    }
+
+    #[test]
+    fn keep_end_starts_after_separator() {
+        let error = "error sending request for url (http://127.0.0.1:3917/hooks): \
+                     client error (Connect): tcp connect error: Connection refused \
+                     (os error 111)";
+        let kept = keep_end(error, LIST_ERROR_CHARS);
+        assert_eq!(
+            kept,
+            "…tcp connect error: Connection refused (os error 111)"
+        );
+        assert!(kept.chars().count() <= LIST_ERROR_CHARS);
+    }
+
+    #[test]
+    fn keep_end_cuts_long_last_part() {
+        let error = format!("context: {}", "x".repeat(100));
+        let kept = keep_end(&error, 10);
+        assert_eq!(kept, format!("…{}", "x".repeat(9)));
+    }
+
+    #[test]
+    fn list_row_shows_end_of_long_error() {
+        let mut delivery = dead_letter(b"");
+        delivery.last_error = Some(format!(
+            "error sending request for url (http://127.0.0.1:3917/hooks): {}: Connection refused",
+            "y".repeat(80)
+        ));
+        let text = list_human(&[delivery]);
+        assert!(text.contains("…Connection refused"), "{text}");
+        assert!(!text.contains("error sending request"), "{text}");
     }
 }
