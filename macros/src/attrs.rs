@@ -27,9 +27,9 @@ pub struct EnvelopeAttrs {
     /// The span of the last `cloudevent` attribute, where errors about a
     /// missing key point.
     pub attr_span: Option<Span>,
-    /// Whether an attribute failed to parse; its remaining keys were not
-    /// read, so a missing key is not worth a second error.
-    pub parse_failed: bool,
+    /// Whether an attribute was malformed or misplaced. The keys read may
+    /// then be incomplete, so a missing key is not worth a second error.
+    pub incomplete: bool,
 }
 
 /// Reads the `#[cloudevent(...)]` attributes on a struct, enum or variant.
@@ -48,6 +48,7 @@ pub fn parse_envelope(attrs: &[Attribute], level: Level, errors: &mut Errors) ->
                         meta.path.span(),
                         "`type` goes on each variant of an enum, not on the enum",
                     );
+                    out.incomplete = true;
                     let _: LitStr = meta.value()?.parse()?;
                     return Ok(());
                 }
@@ -73,7 +74,7 @@ pub fn parse_envelope(attrs: &[Attribute], level: Level, errors: &mut Errors) ->
         });
         if let Err(error) = result {
             errors.push(error);
-            out.parse_failed = true;
+            out.incomplete = true;
         }
     }
     out

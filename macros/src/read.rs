@@ -25,6 +25,7 @@ pub fn read(input: &DeriveInput, errors: &mut Errors) -> Option<Input> {
     match &input.data {
         Data::Struct(data) => {
             let attrs = parse_envelope(&input.attrs, Level::Struct, errors);
+            check_values(&attrs, errors);
             let fields = match &data.fields {
                 Fields::Named(named) => named,
                 Fields::Unnamed(_) => {
@@ -52,6 +53,7 @@ pub fn read(input: &DeriveInput, errors: &mut Errors) -> Option<Input> {
         }
         Data::Enum(data) => {
             let enum_attrs = parse_envelope(&input.attrs, Level::Enum, errors);
+            check_values(&enum_attrs, errors);
             if data.variants.is_empty() {
                 errors.add(
                     input.ident.span(),
@@ -63,6 +65,7 @@ pub fn read(input: &DeriveInput, errors: &mut Errors) -> Option<Input> {
             let mut types: HashMap<String, Ident> = HashMap::new();
             for variant in &data.variants {
                 let attrs = parse_envelope(&variant.attrs, Level::Variant, errors);
+                check_values(&attrs, errors);
                 let envelope = resolve_envelope(&attrs, Some(&enum_attrs), &variant.ident, errors);
                 if let Some(envelope) = &envelope {
                     let ty = envelope.ty.value();
@@ -134,7 +137,7 @@ fn read_variant_shape(
 }
 
 /// Combines a struct's or variant's attributes with those inherited from
-/// the enum, and checks their values.
+/// the enum, and reports a missing `type` or `source`.
 fn resolve_envelope(
     own: &EnvelopeAttrs,
     inherited: Option<&EnvelopeAttrs>,
@@ -153,34 +156,12 @@ fn resolve_envelope(
     let dataschema = pick(|attrs| &attrs.dataschema);
     let content_type = pick(|attrs| &attrs.content_type);
 
-    let parse_failed = own.parse_failed || inherited.is_some_and(|attrs| attrs.parse_failed);
-    if !parse_failed {
+    let incomplete = own.incomplete || inherited.is_some_and(|attrs| attrs.incomplete);
+    if !incomplete {
         if let Some(message) =
             missing_keys_message(ty.is_none(), source.is_none(), inherited.is_some(), owner)
         {
             errors.add(missing_span, message);
-        }
-    }
-    for literal in [&ty, &source].into_iter().flatten() {
-        if literal.value().is_empty() {
-            errors.add(literal.span(), "must not be empty");
-        }
-    }
-    if let Some(schema) = &dataschema {
-        if !checks::is_absolute_uri(&schema.value()) {
-            errors.add(
-                schema.span(),
-                "`dataschema` must be an absolute URI, such as `https://example.com/schema.json`",
-            );
-        }
-    }
-    if let Some(content_type) = &content_type {
-        if !checks::is_json_media_type(&content_type.value()) {
-            errors.add(
-                content_type.span(),
-                "`datacontenttype` must be a JSON media type (`application/json`, `text/json` \
-                 or `*/*+json`), because the data is serialized with serde_json",
-            );
         }
     }
     Some(Envelope {
@@ -191,6 +172,34 @@ fn resolve_envelope(
         content_type: content_type
             .map_or_else(|| DEFAULT_CONTENT_TYPE.to_owned(), |lit| lit.value()),
     })
+}
+
+/// Checks the values written in one `#[cloudevent]` list, once, where they
+/// are written, so that values an enum passes to its variants are not
+/// reported once per variant.
+fn check_values(attrs: &EnvelopeAttrs, errors: &mut Errors) {
+    for literal in [&attrs.ty, &attrs.source].into_iter().flatten() {
+        if literal.value().is_empty() {
+            errors.add(literal.span(), "must not be empty");
+        }
+    }
+    if let Some(schema) = &attrs.dataschema {
+        if !checks::is_absolute_uri(&schema.value()) {
+            errors.add(
+                schema.span(),
+                "`dataschema` must be an absolute URI, such as `https://example.com/schema.json`",
+            );
+        }
+    }
+    if let Some(content_type) = &attrs.content_type {
+        if !checks::is_json_media_type(&content_type.value()) {
+            errors.add(
+                content_type.span(),
+                "`datacontenttype` must be a JSON media type (`application/json`, `text/json` \
+                 or `*/*+json`), because the data is serialized with serde_json",
+            );
+        }
+    }
 }
 
 /// Builds the error message for missing `type` and `source` keys, one

@@ -12,6 +12,8 @@ struct Data {
 enum Events {
     #[cloudevent(type = "com.example.a")]
     A(Data),
+    // No second error: the misplaced `type` above was meant for this one.
+    B(Data),
 }
 
 fn main() {}
