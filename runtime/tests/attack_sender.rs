@@ -14,7 +14,6 @@ use hookforge::outbox::sqlite::SqliteOutbox;
 use hookforge::outbox::{DeliveryState, OutboxStore};
 use hookforge::retry::RetryPolicy;
 use hookforge::signing::{Signer, SigningKey};
-use metrics_util::debugging::DebuggingRecorder;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
