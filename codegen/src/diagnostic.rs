@@ -121,6 +121,11 @@ codes! {
     /// `generate` found no message payload or headers schema, so it wrote
     /// no types.
     NothingToGenerate = "nothing-to-generate",
+    /// A generation option that must be a Rust path (an extra derive, a
+    /// replacement type) is not one.
+    InvalidRustPath = "invalid-rust-path",
+    /// A type replacement names a schema that the document does not have.
+    ReplacementUnknown = "replacement-unknown",
 }
 
 /// One problem found in a document.

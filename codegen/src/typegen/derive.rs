@@ -3,7 +3,8 @@
 //! `Eq` and `Hash` hold only if every type a type contains, directly or
 //! through other generated types, has them: an `f64` rules out both, and a
 //! `serde_json::Value` rules out `Hash`. `Default` holds when every
-//! required field's type has a default.
+//! required field's type has a default. A replacement type from the
+//! application is assumed to have none of the three.
 
 use super::space::{TypeDetails, TypeRef, TypeSpace};
 
@@ -85,5 +86,11 @@ fn of_ref(ty: &TypeRef, known: &[Derivable]) -> Derivable {
             ..ALL
         },
         TypeRef::Bool | TypeRef::Integer { .. } | TypeRef::String | TypeRef::Unit => ALL,
+        // Only the traits every replacement must have are assumed.
+        TypeRef::External(_) => Derivable {
+            eq: false,
+            hash: false,
+            default: false,
+        },
     }
 }

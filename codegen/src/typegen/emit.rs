@@ -10,6 +10,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use super::custom::Customization;
 use super::derive::{derivable, Derivable};
 use super::space::{
     EnumValue, Field, OneOfDetails, StringFormat, StructDetails, Tagging, TypeDetails, TypeEntry,
@@ -19,10 +20,26 @@ use super::space::{
 /// Formats `space` as a Rust module body. `header` lines are written as
 /// `//` comments at the top.
 pub fn render(space: &TypeSpace, header: &[String]) -> String {
+    render_with(space, header, &Customization::default())
+}
+
+/// Formats `space` like [`render`], adding the extra derives of `custom`
+/// to every struct and enum.
+///
+/// Extra derives go on every generated struct and enum, the unit structs
+/// of `const` schemas and the string and value enums included: a derive
+/// such as `schemars::JsonSchema` on a struct needs its field types to
+/// implement the trait too. A derive that a type already has (`Eq` where
+/// `Eq` is derived, `Deserialize` where it is written by hand) is left out
+/// for that type, by the last segment of its path, so it is never derived
+/// twice. Whether a derive compiles for every type is the caller's
+/// concern: `Hash` fails on a struct with an `f64` field, for example.
+pub fn render_with(space: &TypeSpace, header: &[String], custom: &Customization) -> String {
     let derives = derivable(space);
+    let extra = ExtraDerives::new(&custom.derives);
     let items: Vec<TokenStream> = space
         .iter()
-        .map(|(id, entry)| item(space, entry, derives[id.0]))
+        .map(|(id, entry)| item(space, entry, derives[id.0], &extra))
         .collect();
     let tokens = quote! { #(#items)* };
     let mut out = String::new();
@@ -110,32 +127,72 @@ pub(crate) fn doc_text(lines: &[String]) -> Vec<String> {
     out
 }
 
-fn derive_attr(derives: Derivable, extra: TokenStream) -> TokenStream {
+/// The user's extra derives, each with the last segment of its path.
+struct ExtraDerives(Vec<(String, TokenStream)>);
+
+impl ExtraDerives {
+    fn new(paths: &[String]) -> ExtraDerives {
+        ExtraDerives(
+            paths
+                .iter()
+                .filter_map(|text| {
+                    // Checked as a path by `Customization::new`.
+                    let path: syn::Path = syn::parse_str(text).ok()?;
+                    let last = path.segments.last()?.ident.to_string();
+                    Some((last, quote!(#path)))
+                })
+                .collect(),
+        )
+    }
+
+    /// The derives to add to a type that already derives `present`, each
+    /// followed by a comma.
+    fn besides(&self, present: &[&str]) -> TokenStream {
+        let paths = self
+            .0
+            .iter()
+            .filter(|(last, _)| !present.contains(&last.as_str()))
+            .map(|(_, path)| path);
+        quote!(#(#paths,)*)
+    }
+}
+
+fn derive_attr(derives: Derivable, default: bool, extra: &ExtraDerives) -> TokenStream {
     let eq = derives.eq.then(|| quote!(Eq,));
     let hash = derives.hash.then(|| quote!(Hash,));
+    let default_derive = default.then(|| quote!(Default,));
+    let mut present = vec!["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"];
+    present.extend(derives.eq.then_some("Eq"));
+    present.extend(derives.hash.then_some("Hash"));
+    present.extend(default.then_some("Default"));
+    let extra = extra.besides(&present);
     quote! {
-        #[derive(Debug, Clone, PartialEq, #eq #hash #extra ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #hash #default_derive #extra ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde")]
     }
 }
 
-fn item(space: &TypeSpace, entry: &TypeEntry, derives: Derivable) -> TokenStream {
+fn item(
+    space: &TypeSpace,
+    entry: &TypeEntry,
+    derives: Derivable,
+    extra: &ExtraDerives,
+) -> TokenStream {
     let name = ident(&entry.name);
     let docs = doc_attrs(&entry.docs);
     match &entry.details {
-        TypeDetails::Struct(details) => struct_item(space, &name, docs, details, derives),
-        TypeDetails::StringEnum(values) => string_enum(&name, docs, values),
-        TypeDetails::ValueEnum(values) => value_enum(&name, docs, values),
-        TypeDetails::Const(value) => const_item(&name, docs, value),
-        TypeDetails::OneOf(details) => one_of(space, &name, docs, details, derives),
+        TypeDetails::Struct(details) => struct_item(space, &name, docs, details, derives, extra),
+        TypeDetails::StringEnum(values) => string_enum(&name, docs, values, extra),
+        TypeDetails::ValueEnum(values) => value_enum(&name, docs, values, extra),
+        TypeDetails::Const(value) => const_item(&name, docs, value, extra),
+        TypeDetails::OneOf(details) => one_of(space, &name, docs, details, derives, extra),
         TypeDetails::Alias(ty) => {
             let ty = type_tokens(space, ty);
             quote! { #docs pub type #name = #ty; }
         }
         TypeDetails::Newtype(ty) => {
             let ty = type_tokens(space, ty);
-            let default = derives.default.then(|| quote!(Default,));
-            let derive = derive_attr(derives, default.unwrap_or_default());
+            let derive = derive_attr(derives, derives.default, extra);
             quote! {
                 #docs
                 #derive
@@ -152,6 +209,7 @@ fn struct_item(
     docs: TokenStream,
     details: &StructDetails,
     derives: Derivable,
+    extra: &ExtraDerives,
 ) -> TokenStream {
     let fields = details
         .fields
@@ -166,8 +224,7 @@ fn struct_item(
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
-    let default = derives.default.then(|| quote!(Default,));
-    let derive = derive_attr(derives, default.unwrap_or_default());
+    let derive = derive_attr(derives, derives.default, extra);
     let deny = details
         .additional
         .is_none()
@@ -319,7 +376,12 @@ fn field_tokens(space: &TypeSpace, field: &Field) -> TokenStream {
     }
 }
 
-fn string_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
+fn string_enum(
+    name: &Ident,
+    docs: TokenStream,
+    values: &[EnumValue],
+    extra: &ExtraDerives,
+) -> TokenStream {
     let variants = values.iter().map(|value| {
         let variant = ident(&value.ident);
         let wire = value.value.as_str().unwrap_or_default();
@@ -330,9 +392,21 @@ fn string_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenSt
         let wire = value.value.as_str().unwrap_or_default();
         quote! { Self::#variant => #wire, }
     });
+    let extra = extra.besides(&[
+        "Debug",
+        "Clone",
+        "Copy",
+        "PartialEq",
+        "Eq",
+        "Hash",
+        "PartialOrd",
+        "Ord",
+        "Serialize",
+        "Deserialize",
+    ]);
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #extra ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde")]
         #[allow(clippy::enum_variant_names)]
         pub enum #name { #(#variants)* }
@@ -354,14 +428,20 @@ fn string_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenSt
 
 /// Emits an enum whose values are not all strings. It converts through
 /// `serde_json::Value`, so each value matches exactly, whatever its type.
-fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
+fn value_enum(
+    name: &Ident,
+    docs: TokenStream,
+    values: &[EnumValue],
+    extra: &ExtraDerives,
+) -> TokenStream {
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.ident)).collect();
     let texts: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
     let variant_docs = texts.iter().map(|t| doc_attrs(&[format!("`{t}`")]));
     let expected = format!("one of {}", texts.join(", "));
+    let extra = extra.besides(&SMALL_TYPE_DERIVES);
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #extra ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde", try_from = "::hookforge::serde_json::Value", into = "::hookforge::serde_json::Value")]
         #[allow(clippy::enum_variant_names)]
         pub enum #name { #( #variant_docs #variants, )* }
@@ -382,14 +462,35 @@ fn value_enum(name: &Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStr
     }
 }
 
-fn const_item(name: &Ident, docs: TokenStream, value: &serde_json::Value) -> TokenStream {
+/// What value enums and `const` unit structs derive (`Default` only for the
+/// latter, which also lists it).
+const SMALL_TYPE_DERIVES: [&str; 8] = [
+    "Debug",
+    "Clone",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+];
+
+fn const_item(
+    name: &Ident,
+    docs: TokenStream,
+    value: &serde_json::Value,
+    extra: &ExtraDerives,
+) -> TokenStream {
     let text = value.to_string();
     let expected = format!("exactly {text}");
     let note = doc_attrs(&[String::new(), format!("Always `{text}` on the wire.")]);
+    let mut present = SMALL_TYPE_DERIVES.to_vec();
+    present.push("Default");
+    let extra = extra.besides(&present);
     quote! {
         #docs
         #note
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, #extra ::hookforge::serde::Serialize, ::hookforge::serde::Deserialize)]
         #[serde(crate = "::hookforge::serde", try_from = "::hookforge::serde_json::Value", into = "::hookforge::serde_json::Value")]
         pub struct #name;
 
@@ -424,6 +525,7 @@ fn one_of(
     docs: TokenStream,
     details: &OneOfDetails,
     derives: Derivable,
+    extra: &ExtraDerives,
 ) -> TokenStream {
     let variants = details.variants.iter().map(|variant| {
         let variant_name = ident(&variant.ident);
@@ -441,7 +543,7 @@ fn one_of(
         _ => None,
     };
     let Some(tag) = tag else {
-        let derive = derive_attr(derives, quote!());
+        let derive = derive_attr(derives, false, extra);
         return quote! {
             #docs
             #derive
@@ -456,6 +558,10 @@ fn one_of(
     ]);
     let eq = derives.eq.then(|| quote!(Eq,));
     let hash = derives.hash.then(|| quote!(Hash,));
+    let mut present = vec!["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"];
+    present.extend(derives.eq.then_some("Eq"));
+    present.extend(derives.hash.then_some("Hash"));
+    let extra = extra.besides(&present);
     let arms = details.variants.iter().map(|variant| {
         let variant_name = ident(&variant.ident);
         let value = variant.tag_value.as_deref().unwrap_or_default();
@@ -487,7 +593,7 @@ fn one_of(
     quote! {
         #docs
         #tag_doc
-        #[derive(Debug, Clone, PartialEq, #eq #hash ::hookforge::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #hash #extra ::hookforge::serde::Serialize)]
         #[serde(crate = "::hookforge::serde", untagged)]
         #ENUM_ALLOWS
         pub enum #name { #(#variants)* }
@@ -556,5 +662,11 @@ pub fn type_tokens(space: &TypeSpace, ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(space, inner);
             quote!(::std::boxed::Box<#inner>)
         }
+        TypeRef::External(path) => match syn::parse_str::<syn::TypePath>(path) {
+            Ok(path) => quote!(#path),
+            // NOTE: unreachable, `Customization::new` keeps only paths that
+            // parse; the compiler then reports the bad text.
+            Err(_) => path.parse().unwrap_or_default(),
+        },
     }
 }

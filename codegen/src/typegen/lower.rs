@@ -12,6 +12,7 @@ use crate::pointer::JsonPointer;
 use crate::source::FileId;
 use crate::tree::{Node, Value};
 
+use super::custom::Customization;
 use super::names::{pascal_case, snake_case, NameScope};
 use super::space::{
     EnumValue, Field, OneOfDetails, SchemaLocation, StringFormat, StructDetails, Tagging,
@@ -48,6 +49,9 @@ pub struct Lowering<'d> {
     /// for them when their type is reserved is `Option<Name>`.
     nullable: HashSet<SchemaLocation>,
     type_names: NameScope,
+    /// Schemas replaced by types of the application, which get no type of
+    /// their own.
+    replacements: HashMap<SchemaLocation, String>,
     diagnostics: Vec<Diagnostic>,
     depth: usize,
 }
@@ -75,10 +79,19 @@ impl<'d> Lowering<'d> {
             deferred_ids: HashMap::new(),
             queue: VecDeque::new(),
             type_names: NameScope::default(),
+            replacements: HashMap::new(),
             diagnostics: Vec::new(),
             depth: 0,
         };
         lowering.claim_component_names();
+        lowering
+    }
+
+    /// Starts an empty space for `document` in which the schemas that
+    /// `custom` replaces lower to their replacement types.
+    pub fn with_customization(document: &'d Document, custom: &Customization) -> Lowering<'d> {
+        let mut lowering = Lowering::new(document);
+        lowering.replacements = custom.replacements.clone();
         lowering
     }
 
@@ -225,6 +238,9 @@ impl<'d> Lowering<'d> {
             Err(_) => return TypeRef::Json,
         };
         let location = (target.file, target.pointer.clone());
+        if let Some(path) = self.replacements.get(&location) {
+            return TypeRef::External(path.clone());
+        }
         if let Some(known) = self.by_location.get(&location) {
             return known.clone();
         }
@@ -944,7 +960,7 @@ impl<'d> Lowering<'d> {
 }
 
 /// Looks up `pointer` in `tree` without following references.
-fn lookup<'t>(tree: &'t Node, pointer: &JsonPointer) -> Option<&'t Node> {
+pub(super) fn lookup<'t>(tree: &'t Node, pointer: &JsonPointer) -> Option<&'t Node> {
     pointer
         .tokens()
         .iter()

@@ -3,6 +3,7 @@
 //! [`lower`] turns JSON Schema into a [`TypeSpace`], and [`emit`] writes it
 //! out as Rust source.
 
+mod custom;
 mod cycles;
 mod derive;
 pub mod emit;
@@ -10,6 +11,7 @@ mod lower;
 pub mod names;
 pub mod space;
 
+pub use custom::Customization;
 pub use lower::Lowering;
 pub use space::{TypeDetails, TypeEntry, TypeId, TypeRef, TypeSpace};
 
@@ -48,7 +50,17 @@ pub struct MessageTypes {
 /// diagnostic and no type; the model already warned about it during
 /// validation, and generation needs it to be an error.
 pub fn lower_messages(document: &Document, api: &AsyncApi) -> GeneratedTypes {
-    let mut lowering = Lowering::new(document);
+    lower_messages_with(document, api, &Customization::default())
+}
+
+/// Lowers like [`lower_messages`], with the schemas that `custom` replaces
+/// lowered to their replacement types.
+pub fn lower_messages_with(
+    document: &Document,
+    api: &AsyncApi,
+    custom: &Customization,
+) -> GeneratedTypes {
+    let mut lowering = Lowering::with_customization(document, custom);
     let mut messages = Vec::new();
     let mut diagnostics = Vec::new();
     let mut seen = Vec::new();

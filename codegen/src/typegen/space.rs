@@ -45,6 +45,10 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>`, inserted where a type contains itself.
     Box(Box<TypeRef>),
+    /// A type of the application that replaces a schema, as Rust path text
+    /// checked when the replacement was configured (see
+    /// [`Customization`](super::Customization)).
+    External(String),
 }
 
 /// String formats with a strong type in the runtime crate.
