@@ -5,6 +5,7 @@
 //! `asyncapi` field, [`validate`] checks the document, and [`model`] reads it
 //! into a typed AsyncAPI 3.0-shaped model.
 
+pub mod bundle;
 pub mod diagnostic;
 pub mod document;
 pub mod load;
