@@ -17,6 +17,8 @@
 //! | `cloudevents` | `cloudevents`: `#[derive(CloudEvent)]` and the HTTP encodings |
 //! | `otel`     | `trace::otel`: trace context from and to OpenTelemetry spans |
 
+#[cfg(feature = "api")]
+pub mod api;
 pub mod formats;
 pub mod serde_support;
 #[cfg(feature = "signing")]

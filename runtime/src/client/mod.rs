@@ -40,6 +40,7 @@
 //! ```
 
 mod config;
+pub mod request;
 mod transport;
 mod webhook;
 mod worker;

@@ -1,0 +1,237 @@
+//! The receiving half of generated routers: decoding, calling the handler
+//! and mapping its result to a response.
+
+use std::future::Future;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::headers::{read_headers, HeaderError};
+use super::message::Message;
+use crate::idempotency::IdempotencyStore;
+use crate::server::{receive, VerifiedWebhook, WebhookReceiver};
+
+/// Why a handler did not handle a message.
+///
+/// | variant | status | sender |
+/// |---------|--------|--------|
+/// | [`Failed`](HandlerError::Failed) | 500 Internal Server Error | retries |
+/// | [`Unavailable`](HandlerError::Unavailable) | 503 Service Unavailable | retries |
+/// | [`Reject`](HandlerError::Reject) | 422 Unprocessable Entity, with the reason as JSON | gives up (dead-letter queue) |
+///
+/// ```
+/// use hookforge::api::HandlerError;
+///
+/// let error = HandlerError::reject("unknown customer");
+/// assert_eq!(error.status(), hookforge::api::axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    /// Handling failed in a way a retry may fix (a database error, say).
+    #[error("handler failed: {0}")]
+    Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A dependency is down; the sender should retry later.
+    #[error("handler unavailable: {0}")]
+    Unavailable(String),
+    /// The message is valid but will never be accepted; retrying is
+    /// useless.
+    #[error("message rejected: {0}")]
+    Reject(String),
+}
+
+impl HandlerError {
+    /// Creates a [`HandlerError::Failed`] from any error.
+    pub fn failed(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Failed(error.into())
+    }
+
+    /// Creates a [`HandlerError::Reject`] with a reason sent to the sender.
+    pub fn reject(reason: impl Into<String>) -> Self {
+        Self::Reject(reason.into())
+    }
+
+    /// Returns the status the router answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Reject(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl IntoResponse for HandlerError {
+    fn into_response(self) -> Response {
+        match self {
+            // The cause stays in the log: it may name internals.
+            Self::Failed(error) => {
+                tracing::error!(%error, "a webhook handler failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+            Self::Unavailable(reason) => {
+                tracing::warn!(%reason, "a webhook handler is unavailable");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+            Self::Reject(reason) => {
+                error_body(StatusCode::UNPROCESSABLE_ENTITY, &reason, Vec::new())
+            }
+        }
+    }
+}
+
+/// Why a received webhook does not decode into the operation's message:
+/// answered with 400 Bad Request and a JSON body
+/// `{"error": "...", "details": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DecodeError {
+    /// What failed.
+    pub message: String,
+    /// One entry per candidate message or per schema violation.
+    pub details: Vec<String>,
+}
+
+impl DecodeError {
+    /// Creates an error without details.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// Combines the errors of every candidate message of an operation, none
+    /// of which decoded.
+    pub fn no_match(candidates: Vec<(&str, DecodeError)>) -> Self {
+        let details = candidates
+            .into_iter()
+            .map(|(name, error)| {
+                let mut text = format!("{name}: {}", error.message);
+                for detail in error.details {
+                    text.push_str("; ");
+                    text.push_str(&detail);
+                }
+                text
+            })
+            .collect();
+        Self {
+            message: "the webhook matches none of the operation's messages".to_owned(),
+            details,
+        }
+    }
+}
+
+impl IntoResponse for DecodeError {
+    fn into_response(self) -> Response {
+        error_body(StatusCode::BAD_REQUEST, &self.message, self.details)
+    }
+}
+
+impl From<HeaderError> for DecodeError {
+    fn from(error: HeaderError) -> Self {
+        Self::new(error.to_string())
+    }
+}
+
+fn error_body(status: StatusCode, message: &str, details: Vec<String>) -> Response {
+    let body = serde_json::json!({ "error": message, "details": details });
+    json_response(status, &body)
+}
+
+fn json_response<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => {
+            let mut response = (status, body).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "failed to serialize a webhook response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Decodes the body as the JSON payload `P`.
+///
+/// # Errors
+///
+/// A [`DecodeError`] with serde's message.
+pub fn decode_json<P: DeserializeOwned>(webhook: &VerifiedWebhook) -> Result<P, DecodeError> {
+    serde_json::from_slice(&webhook.body)
+        .map_err(|error| DecodeError::new(format!("invalid payload: {error}")))
+}
+
+/// Decodes the body as the JSON payload `P` and the headers listed in
+/// `header_names` as `H`.
+///
+/// # Errors
+///
+/// A [`DecodeError`] with serde's message.
+pub fn decode_message<P: DeserializeOwned, H: DeserializeOwned>(
+    webhook: &VerifiedWebhook,
+    header_names: &[&str],
+) -> Result<Message<P, H>, DecodeError> {
+    let payload = decode_json(webhook)?;
+    let headers = read_headers(&webhook.headers, header_names)?;
+    Ok(Message { payload, headers })
+}
+
+/// The response to a handled message without a reply: 204 No Content.
+pub fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The response carrying a reply message: 200 OK with the reply as JSON.
+pub fn json_reply<R: Serialize + ?Sized>(reply: &R) -> Response {
+    json_response(StatusCode::OK, reply)
+}
+
+/// The response to a path whose parameters do not parse: 404 Not Found,
+/// as for an unknown path.
+pub fn not_found() -> Response {
+    StatusCode::NOT_FOUND.into_response()
+}
+
+/// Receives one request the way generated routers do: runs
+/// [`receive`] (body limit, signature, idempotency), then `decode`, then
+/// `handle`.
+///
+/// A decode error answers 400 and a handler error its
+/// [`status`](HandlerError::status); neither is stored as the response to
+/// the `webhook-id`, so a retry runs again. The handler's response is
+/// stored and replayed to duplicates when it is 2xx.
+pub async fn serve<S, T, D, F, Fut>(
+    receiver: &WebhookReceiver<S>,
+    request: Request,
+    decode: D,
+    handle: F,
+) -> Response
+where
+    S: IdempotencyStore,
+    T: Send + 'static,
+    D: FnOnce(&VerifiedWebhook) -> Result<T, DecodeError> + Send + 'static,
+    F: FnOnce(T, VerifiedWebhook) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Response, HandlerError>> + Send + 'static,
+{
+    receive(receiver, request, move |webhook: VerifiedWebhook| async move {
+        let message = match decode(&webhook) {
+            Ok(message) => message,
+            Err(error) => {
+                tracing::warn!(webhook_id = %webhook.id, %error, "rejected a webhook that does not decode");
+                return error.into_response();
+            }
+        };
+        match handle(message, webhook).await {
+            Ok(response) => response,
+            Err(error) => error.into_response(),
+        }
+    })
+    .await
+}

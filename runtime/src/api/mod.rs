@@ -1,0 +1,35 @@
+//! Runtime support for the senders and receivers that `hookforge generate`
+//! writes.
+//!
+//! Generated code calls these functions by absolute path; applications
+//! mostly meet [`Message`], [`HandlerError`] and [`ClientError`].
+//!
+//! - Addresses: [`render_address`] fills a channel address with
+//!   percent-encoded parameter values, [`fill_variables`] fills a server
+//!   URL.
+//! - Sending: [`Outgoing`] encodes a message as a webhook, and [`send`]
+//!   hands it to the outbox; [`request`] sends it directly and decodes the
+//!   reply.
+//! - Receiving: [`serve`] runs [`crate::server::receive`], decodes the
+//!   message and calls the handler; [`HandlerError`] and [`DecodeError`]
+//!   map to status codes.
+//! - Headers: [`header_pairs`] and [`read_headers`] convert typed message
+//!   headers to HTTP headers and back.
+
+mod address;
+mod handle;
+mod headers;
+mod message;
+mod send;
+
+pub use address::{encode_segment, fill_variables, join_url, path_parameter, render_address};
+pub use handle::{
+    decode_json, decode_message, json_reply, no_content, not_found, serve, DecodeError,
+    HandlerError,
+};
+pub use headers::{header_pairs, read_headers, HeaderError};
+pub use message::Message;
+pub use send::{request, send, ClientError, Outgoing};
+
+/// The axum version generated routers are built with.
+pub use axum;
