@@ -11,6 +11,7 @@
 use std::fs;
 use std::path::Path;
 
+use hookforge_codegen::options::GenerateOptions;
 use serde_json::{json, Value};
 
 // Golden files stay exactly as the generator wrote them.
@@ -34,7 +35,46 @@ mod traits_v2;
 #[path = "../golden/traits_v3.rs"]
 mod traits_v3;
 
-const FIXTURES: &[&str] = &["names", "shapes", "traits_v2", "traits_v3"];
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code)]
+#[path = "../golden/customized.rs"]
+mod customized;
+
+/// The application's own types that `customized.yaml` replaces schemas
+/// with. They implement what the extra derives of that fixture need.
+mod money {
+    use hookforge::serde::{Deserialize, Serialize};
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Serialize, Deserialize)]
+    #[serde(crate = "hookforge::serde")]
+    pub struct Money {
+        pub amount: String,
+        pub currency: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Serialize, Deserialize)]
+    #[serde(crate = "hookforge::serde")]
+    pub struct Address(pub String);
+}
+
+const FIXTURES: &[&str] = &["names", "shapes", "traits_v2", "traits_v3", "customized"];
+
+/// The options each fixture is generated with: `customized` exercises
+/// extra derives (one that every type already has, one some types have)
+/// and replacements by component name and by JSON pointer.
+fn options_for(name: &str) -> GenerateOptions {
+    if name != "customized" {
+        return GenerateOptions::default();
+    }
+    GenerateOptions {
+        extra_derives: vec!["PartialOrd".into(), "::std::cmp::Eq".into(), "Hash".into()],
+        type_replacements: vec![
+            ("Money".into(), "crate::money::Money".into()),
+            ("#/components/schemas/Address".into(), "crate::money::Address".into()),
+        ],
+        ..GenerateOptions::default()
+    }
+}
 
 #[test]
 fn golden_files_are_current() {
@@ -42,7 +82,7 @@ fn golden_files_are_current() {
     let mut stale = Vec::new();
     for name in FIXTURES {
         let fixture = format!("fixtures/generate/{name}.yaml");
-        let generated = hookforge_codegen::generate_types(Path::new(&fixture), Default::default());
+        let generated = hookforge_codegen::generate(Path::new(&fixture), &options_for(name));
         let errors: Vec<_> = generated
             .validation
             .diagnostics
@@ -68,9 +108,8 @@ fn golden_files_are_current() {
 fn generation_is_deterministic() {
     for name in FIXTURES {
         let fixture = format!("fixtures/generate/{name}.yaml");
-        let first = hookforge_codegen::generate_types(Path::new(&fixture), Default::default()).code;
-        let second =
-            hookforge_codegen::generate_types(Path::new(&fixture), Default::default()).code;
+        let first = hookforge_codegen::generate(Path::new(&fixture), &options_for(name)).code;
+        let second = hookforge_codegen::generate(Path::new(&fixture), &options_for(name)).code;
         assert_eq!(first, second, "{fixture}");
     }
 }
@@ -370,4 +409,129 @@ fn const_tags_inside_all_of_select_the_variant() {
 fn string_enums_print_their_wire_value() {
     assert_eq!(names::SampleMode::Count2.as_str(), "__count__");
     assert_eq!(names::SampleOperator::NotEq.to_string(), "!=");
+}
+
+/// Compiles only if `T` has every trait that `customized` asks for.
+fn has_extra_derives<T: PartialOrd + Eq + std::hash::Hash>() {}
+
+#[test]
+fn extra_derives_reach_every_kind_of_type() {
+    has_extra_derives::<customized::Order>();
+    has_extra_derives::<customized::OrderStatus>();
+    has_extra_derives::<customized::OrderPriority>();
+    has_extra_derives::<customized::OrderKind>();
+    has_extra_derives::<customized::Shipment>();
+    has_extra_derives::<customized::Parcel>();
+    let low = customized::Parcel {
+        method: customized::ParcelMethod,
+        weight_grams: 1,
+    };
+    let high = customized::Parcel {
+        weight_grams: 2,
+        ..low.clone()
+    };
+    assert!(low < high);
+}
+
+#[test]
+fn replaced_schemas_use_the_application_types() {
+    let order: customized::Order = round_trip(json!({
+        "id": "o-1",
+        "status": "paid",
+        "total": {"amount": "9.50", "currency": "EUR"},
+        "discounts": [{"amount": "1.00", "currency": "EUR"}],
+        "shipping": "1 Main St",
+        "billing": "2 Side St"
+    }));
+    assert_eq!(
+        order.total,
+        money::Money {
+            amount: "9.50".into(),
+            currency: "EUR".into()
+        }
+    );
+    // Both spellings of the reference to the replaced `Address` use it.
+    assert_eq!(order.shipping, Some(money::Address("1 Main St".into())));
+    assert_eq!(order.billing, Some(money::Address("2 Side St".into())));
+    // A payload that is the replaced schema is an alias of the replacement.
+    let refund: customized::RefundPayload = round_trip(json!({"amount": "1", "currency": "USD"}));
+    assert_eq!(refund.currency, "USD");
+}
+
+#[test]
+fn replaced_schemas_get_no_type() {
+    let code = fs::read_to_string("golden/customized.rs").expect("golden file exists");
+    assert!(!code.contains("pub struct Money"), "{code}");
+    assert!(!code.contains("pub struct Address"), "{code}");
+    assert!(!code.contains("pub street"), "{code}");
+}
+
+/// Generates `customized.yaml` with `derives` and `replacements` and
+/// returns the messages of its error diagnostics, expecting no code.
+fn option_errors(derives: &[&str], replacements: &[(&str, &str)]) -> Vec<(String, String)> {
+    let options = GenerateOptions {
+        extra_derives: derives.iter().map(|d| d.to_string()).collect(),
+        type_replacements: replacements
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..GenerateOptions::default()
+    };
+    let generated =
+        hookforge_codegen::generate(Path::new("fixtures/generate/customized.yaml"), &options);
+    assert!(generated.code.is_none(), "bad options still gave code");
+    generated
+        .validation
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code.as_str().to_owned(), d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn a_derive_that_is_not_a_path_is_an_error_naming_it() {
+    let errors = option_errors(&["Hash", "Hash)] #[doc = \"x\""], &[]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "invalid-rust-path");
+    assert!(errors[0].1.contains(r#""Hash)] #[doc = \"x\"""#), "{errors:?}");
+    let errors = option_errors(&["serde::Serialize<T>"], &[]);
+    assert!(errors[0].1.contains("no generic arguments"), "{errors:?}");
+}
+
+#[test]
+fn a_replacement_that_is_not_a_type_path_is_an_error_naming_it() {
+    let errors = option_errors(&[], &[("Money", "crate::Money; fn evil() {}")]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "invalid-rust-path");
+    assert!(errors[0].1.contains("crate::Money; fn evil() {}"), "{errors:?}");
+    assert!(errors[0].1.contains(r#"schema "Money""#), "{errors:?}");
+}
+
+#[test]
+fn an_unknown_replaced_schema_is_an_error_with_close_names() {
+    let options = GenerateOptions {
+        type_replacements: vec![("Mony".into(), "crate::Money".into())],
+        ..GenerateOptions::default()
+    };
+    let generated =
+        hookforge_codegen::generate(Path::new("fixtures/generate/customized.yaml"), &options);
+    assert!(generated.code.is_none());
+    let error = generated
+        .validation
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("an error");
+    assert_eq!(error.code.as_str(), "replacement-unknown");
+    assert!(error.message.contains(r#""Mony""#), "{error:?}");
+    assert!(error.message.contains("did you mean `Money`"), "{error:?}");
+    let help = error.help.as_deref().unwrap_or_default();
+    assert!(help.contains("Order, Money, Address"), "{help}");
+
+    let errors = option_errors(&[], &[("/components/schemas/Nope", "crate::X")]);
+    assert_eq!(errors[0].0, "replacement-unknown");
+    assert!(errors[0].1.contains("/components/schemas/Nope"), "{errors:?}");
+    let errors = option_errors(&[], &[("/bad~2escape", "crate::X")]);
+    assert!(errors[0].1.contains("not a valid JSON pointer"), "{errors:?}");
 }
