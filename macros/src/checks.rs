@@ -42,6 +42,19 @@ pub fn extension_name_problem(name: &str) -> Option<String> {
     None
 }
 
+/// Suggests a valid extension name for `name` by lowercasing it and
+/// dropping other characters, if that leaves a valid name.
+pub fn suggest_extension_name(name: &str) -> Option<String> {
+    let suggestion: String = name
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .collect();
+    extension_name_problem(&suggestion)
+        .is_none()
+        .then_some(suggestion)
+}
+
 /// Whether `value` is an absolute URI: a scheme (a letter, then letters,
 /// digits, `+`, `-` or `.`), a colon, and a non-empty rest without spaces.
 pub fn is_absolute_uri(value: &str) -> bool {

@@ -255,11 +255,16 @@ fn read_fields(
                 FieldKey::Time => (Role::Time, "time"),
                 FieldKey::Subject => (Role::Subject, "subject"),
                 FieldKey::Extension(name) => {
-                    let (name, span) = match name {
-                        Some(literal) => (literal.value(), literal.span()),
-                        None => (ident.unraw().to_string(), ident.span()),
+                    let (name, span, from_field_name) = match name {
+                        Some(literal) => (literal.value(), literal.span(), false),
+                        None => (ident.unraw().to_string(), ident.span(), true),
                     };
-                    return read_extension(&ident, &field.ty, name, span, &mut extensions, errors);
+                    let name = ExtensionName {
+                        name,
+                        span,
+                        from_field_name,
+                    };
+                    return read_extension(&ident, &field.ty, name, &mut extensions, errors);
                 }
             };
             if let Some(first) = first_with_role.get(label) {
@@ -309,17 +314,35 @@ fn read_fields(
     out
 }
 
+/// An extension name as written, or taken from the field name.
+struct ExtensionName {
+    name: String,
+    span: Span,
+    from_field_name: bool,
+}
+
 /// Checks an extension field's name and type.
 fn read_extension(
     ident: &Ident,
     ty: &syn::Type,
-    name: String,
-    name_span: Span,
+    extension: ExtensionName,
     seen: &mut HashMap<String, Ident>,
     errors: &mut Errors,
 ) -> Option<Role> {
+    let ExtensionName {
+        name,
+        span: name_span,
+        from_field_name,
+    } = extension;
     if let Some(problem) = checks::extension_name_problem(&name) {
-        errors.add(name_span, problem);
+        let suggestion = checks::suggest_extension_name(&name);
+        let message = match suggestion {
+            Some(suggestion) if from_field_name => {
+                format!("{problem}. Name it with `#[cloudevent(extension = \"{suggestion}\")]`")
+            }
+            _ => problem,
+        };
+        errors.add(name_span, message);
         return None;
     }
     if let Some(first) = seen.get(&name) {
