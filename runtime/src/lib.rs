@@ -16,6 +16,7 @@
 //! | `server`   | axum building blocks for receivers |
 //! | `cloudevents` | `cloudevents`: `#[derive(CloudEvent)]` and the HTTP encodings |
 //! | `otel`     | `trace::otel`: trace context from and to OpenTelemetry spans |
+//! | `validation` | [`validation`]: JSON Schema checks of received payloads |
 
 #[cfg(feature = "api")]
 pub mod api;
@@ -40,6 +41,8 @@ pub mod outbox;
 pub mod retry;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "validation")]
+pub mod validation;
 #[cfg(feature = "delivery")]
 pub mod trace;
 
