@@ -5,6 +5,7 @@
 //! `asyncapi` field, [`validate`] checks the document, and [`model`] reads it
 //! into a typed AsyncAPI 3.0-shaped model.
 
+pub mod apigen;
 pub mod bundle;
 pub mod diagnostic;
 pub mod document;
@@ -90,7 +91,9 @@ pub fn generate_types(path: &Path, options: LoadOptions) -> GeneratedCode {
 
 /// Validates the document at `path` and generates Rust code for it as
 /// `options` say: the types of its message payloads and headers, with
-/// the extra derives and type replacements of `options`.
+/// the extra derives and type replacements of `options`, followed by the
+/// client, handler trait and router of its HTTP operations from the
+/// side of `options.perspective` (see [`apigen`]).
 ///
 /// The code is left out when the document is invalid, a payload cannot be
 /// typed, or an option is wrong (an extra derive or a replacement that is
@@ -156,8 +159,16 @@ pub fn generate(path: &Path, options: &GenerateOptions) -> GeneratedCode {
                 ),
                 "Do not edit: changes are lost when the file is generated again.".to_owned(),
             ];
-            let code =
-                (!failed).then(|| typegen::emit::render_with(&types.space, &header, &custom));
+            let api_code = apigen::generate_api(document, &api, &types, options.perspective);
+            let code = (!failed).then(|| {
+                let mut code = typegen::emit::render_with(&types.space, &header, &custom);
+                if !api_code.code.is_empty() {
+                    code.push('\n');
+                    code.push_str(&api_code.code);
+                }
+                code
+            });
+            validation.diagnostics.extend(api_code.diagnostics);
             if types.space.is_empty() {
                 validation.diagnostics.push(
                     Diagnostic::warning(

@@ -360,3 +360,90 @@ pub struct V10Event2 {
         ::hookforge::serde_json::Value,
     >,
 }
+
+/// The messages of operation `sendNames`.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+pub enum SendNamesMessage {
+    /// Message `sample`.
+    Sample(Sample),
+    /// Message `keywords`.
+    Keywords(Ref),
+    /// Message `digits`.
+    Digits(V2faChallenge),
+    /// Message `dottedVersion`.
+    DottedVersion(V10Event),
+    /// Message `dashedVersion`.
+    DashedVersion(V10Event2),
+}
+/// Sends the document's outgoing messages as signed webhooks.
+///
+/// Each method renders `base_url` plus the channel address,
+/// serializes the message as JSON and stores it in the sender's
+/// outbox; the sender's worker delivers it.
+pub struct Client<S> {
+    sender: ::hookforge::client::WebhookSender<S>,
+    base_url: ::std::string::String,
+}
+impl<S: ::hookforge::outbox::OutboxStore> Client<S> {
+    /// Creates a client that sends through `sender` to the
+    /// endpoints under `base_url` (see the `servers` module, when
+    /// the document has HTTP servers).
+    pub fn new(
+        sender: ::hookforge::client::WebhookSender<S>,
+        base_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            sender,
+            base_url: base_url.into(),
+        }
+    }
+    /// Returns the URL the channel addresses are appended to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// Returns the webhook sender.
+    pub fn sender(&self) -> &::hookforge::client::WebhookSender<S> {
+        &self.sender
+    }
+    /// Operation `sendNames`: sends to `names`.
+    pub async fn send_names(
+        &self,
+        message: SendNamesMessage,
+    ) -> ::std::result::Result<
+        ::hookforge::client::Accepted,
+        ::hookforge::api::ClientError,
+    > {
+        let endpoint = ::hookforge::api::join_url(&self.base_url, "names");
+        let outgoing = match message {
+            SendNamesMessage::Sample(message) => {
+                ::hookforge::api::Outgoing::json("sample", "application/json", &message)?
+            }
+            SendNamesMessage::Keywords(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "keywords",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendNamesMessage::Digits(message) => {
+                ::hookforge::api::Outgoing::json("digits", "application/json", &message)?
+            }
+            SendNamesMessage::DottedVersion(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "dottedVersion",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendNamesMessage::DashedVersion(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "dashedVersion",
+                    "application/json",
+                    &message,
+                )?
+            }
+        };
+        ::hookforge::api::send(&self.sender, endpoint, outgoing).await
+    }
+}

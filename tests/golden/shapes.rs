@@ -1419,3 +1419,182 @@ pub struct HeartbeatHeaders {
         ::hookforge::serde_json::Value,
     >,
 }
+
+/// The messages of operation `sendShapes`.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+pub enum SendShapesMessage {
+    /// Message `presence`.
+    Presence(Presence),
+    /// Message `tree`.
+    Tree(TreeNode),
+    /// Message `person`.
+    Person(Person),
+    /// Message `limits`.
+    Limits(Limits),
+    /// Message `calendar`.
+    Calendar(Calendar),
+    /// Message `injected`.
+    Injected(Injected),
+    /// Message `reading`.
+    Reading(Reading),
+    /// Message `folder`.
+    Folder(Folder),
+    /// Message `songReleased`.
+    SongReleased(::hookforge::api::Message<SongReleasedPayload, SongReleasedHeaders>),
+    /// Message `deviceEvent`.
+    DeviceEvent(DeviceEvent),
+    /// Message `shape`.
+    Shape(Shape),
+    /// Message `forest`.
+    Forest(Forest),
+    /// Message `looping`.
+    Looping(Looping),
+    /// Message `pet`.
+    Pet(Pet),
+    /// Message `webhook`.
+    Webhook(WebhookEvent),
+    /// Message `projectDeleted`.
+    ProjectDeleted(::hookforge::serde_json::Value),
+    /// Message `heartbeat`.
+    Heartbeat(
+        ::hookforge::api::Message<::hookforge::serde_json::Value, HeartbeatHeaders>,
+    ),
+}
+/// Sends the document's outgoing messages as signed webhooks.
+///
+/// Each method renders `base_url` plus the channel address,
+/// serializes the message as JSON and stores it in the sender's
+/// outbox; the sender's worker delivers it.
+pub struct Client<S> {
+    sender: ::hookforge::client::WebhookSender<S>,
+    base_url: ::std::string::String,
+}
+impl<S: ::hookforge::outbox::OutboxStore> Client<S> {
+    /// Creates a client that sends through `sender` to the
+    /// endpoints under `base_url` (see the `servers` module, when
+    /// the document has HTTP servers).
+    pub fn new(
+        sender: ::hookforge::client::WebhookSender<S>,
+        base_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            sender,
+            base_url: base_url.into(),
+        }
+    }
+    /// Returns the URL the channel addresses are appended to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// Returns the webhook sender.
+    pub fn sender(&self) -> &::hookforge::client::WebhookSender<S> {
+        &self.sender
+    }
+    /// Operation `sendShapes`: sends to `shapes`.
+    pub async fn send_shapes(
+        &self,
+        message: SendShapesMessage,
+    ) -> ::std::result::Result<
+        ::hookforge::client::Accepted,
+        ::hookforge::api::ClientError,
+    > {
+        let endpoint = ::hookforge::api::join_url(&self.base_url, "shapes");
+        let outgoing = match message {
+            SendShapesMessage::Presence(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "presence",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendShapesMessage::Tree(message) => {
+                ::hookforge::api::Outgoing::json("tree", "application/json", &message)?
+            }
+            SendShapesMessage::Person(message) => {
+                ::hookforge::api::Outgoing::json("person", "application/json", &message)?
+            }
+            SendShapesMessage::Limits(message) => {
+                ::hookforge::api::Outgoing::json("limits", "application/json", &message)?
+            }
+            SendShapesMessage::Calendar(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "calendar",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendShapesMessage::Injected(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "injected",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendShapesMessage::Reading(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "reading",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendShapesMessage::Folder(message) => {
+                ::hookforge::api::Outgoing::json("folder", "application/json", &message)?
+            }
+            SendShapesMessage::SongReleased(message) => {
+                ::hookforge::api::Outgoing::json(
+                        "songReleased",
+                        "application/json",
+                        &message.payload,
+                    )?
+                    .with_headers(&message.headers)?
+            }
+            SendShapesMessage::DeviceEvent(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "deviceEvent",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendShapesMessage::Shape(message) => {
+                ::hookforge::api::Outgoing::json("shape", "application/json", &message)?
+            }
+            SendShapesMessage::Forest(message) => {
+                ::hookforge::api::Outgoing::json("forest", "application/json", &message)?
+            }
+            SendShapesMessage::Looping(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "looping",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendShapesMessage::Pet(message) => {
+                ::hookforge::api::Outgoing::json("pet", "application/json", &message)?
+            }
+            SendShapesMessage::Webhook(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "webhook",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendShapesMessage::ProjectDeleted(message) => {
+                ::hookforge::api::Outgoing::json(
+                    "projectDeleted",
+                    "application/json",
+                    &message,
+                )?
+            }
+            SendShapesMessage::Heartbeat(message) => {
+                ::hookforge::api::Outgoing::json(
+                        "heartbeat",
+                        "application/json",
+                        &message.payload,
+                    )?
+                    .with_headers(&message.headers)?
+            }
+        };
+        ::hookforge::api::send(&self.sender, endpoint, outgoing).await
+    }
+}

@@ -74,3 +74,52 @@ impl InvoicePaidHeaders {
         self.schema_revision.clone().unwrap_or_else(|| ::std::string::String::from("2"))
     }
 }
+
+/// Sends the document's outgoing messages as signed webhooks.
+///
+/// Each method renders `base_url` plus the channel address,
+/// serializes the message as JSON and stores it in the sender's
+/// outbox; the sender's worker delivers it.
+pub struct Client<S> {
+    sender: ::hookforge::client::WebhookSender<S>,
+    base_url: ::std::string::String,
+}
+impl<S: ::hookforge::outbox::OutboxStore> Client<S> {
+    /// Creates a client that sends through `sender` to the
+    /// endpoints under `base_url` (see the `servers` module, when
+    /// the document has HTTP servers).
+    pub fn new(
+        sender: ::hookforge::client::WebhookSender<S>,
+        base_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            sender,
+            base_url: base_url.into(),
+        }
+    }
+    /// Returns the URL the channel addresses are appended to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// Returns the webhook sender.
+    pub fn sender(&self) -> &::hookforge::client::WebhookSender<S> {
+        &self.sender
+    }
+    /// Operation `sendInvoicesPaid`: sends to `invoices/paid`.
+    pub async fn send_invoices_paid(
+        &self,
+        message: ::hookforge::api::Message<InvoicePaidPayload, InvoicePaidHeaders>,
+    ) -> ::std::result::Result<
+        ::hookforge::client::Accepted,
+        ::hookforge::api::ClientError,
+    > {
+        let endpoint = ::hookforge::api::join_url(&self.base_url, "invoices/paid");
+        let outgoing = ::hookforge::api::Outgoing::json(
+                "invoicePaid",
+                "application/json",
+                &message.payload,
+            )?
+            .with_headers(&message.headers)?;
+        ::hookforge::api::send(&self.sender, endpoint, outgoing).await
+    }
+}

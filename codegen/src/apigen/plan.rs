@@ -1,0 +1,605 @@
+//! What to generate for a document's operations, decided before any Rust
+//! syntax: which operations are sent and which received, their message
+//! types, routes and names, and why an operation is left out.
+
+use std::collections::HashSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::transport::{transport, Transport};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::document::Document;
+use crate::model::{Action, AsyncApi, Channel, Location, Message, Operation};
+use crate::options::Perspective;
+use crate::typegen::names::{pascal_case, snake_case, NameScope};
+use crate::typegen::{emit, GeneratedTypes, TypeDetails, TypeRef};
+
+/// Everything the API emitter writes.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    pub parameters: Vec<ParametersPlan>,
+    pub sent: Vec<OperationPlan>,
+    pub received: Vec<OperationPlan>,
+    pub servers: Vec<ServerPlan>,
+    /// Name of the client struct.
+    pub client: String,
+    /// Name of the handler trait.
+    pub handler: String,
+}
+
+/// The parameters struct of one channel.
+#[derive(Debug)]
+pub(super) struct ParametersPlan {
+    pub type_name: String,
+    pub channel: String,
+    /// The address as written, with `{name}` placeholders.
+    pub address: String,
+    pub fields: Vec<ParameterField>,
+    /// For each `{...}` of the address in order, the index of its field.
+    pub positions: Vec<usize>,
+}
+
+/// One field of a parameters struct.
+#[derive(Debug)]
+pub(super) struct ParameterField {
+    pub wire_name: String,
+    pub ident: String,
+    pub docs: Vec<String>,
+    /// A string enum of the allowed values, or `None` for `String`.
+    pub values: Option<ParameterEnum>,
+}
+
+/// A generated enum of a parameter's allowed values.
+#[derive(Debug)]
+pub(super) struct ParameterEnum {
+    pub type_name: String,
+    /// `(variant, value)` pairs.
+    pub variants: Vec<(String, String)>,
+}
+
+/// One generated client method or handler method.
+#[derive(Debug)]
+pub(super) struct OperationPlan {
+    pub operation_id: String,
+    pub method: String,
+    /// The private decoding function of a received operation.
+    pub decoder: String,
+    pub docs: Vec<String>,
+    /// Index into [`Plan::parameters`] when the channel has parameters.
+    pub parameters: Option<usize>,
+    /// The channel address as written.
+    pub address: String,
+    /// The axum route: the address with parameters named `p0`, `p1`, ...
+    pub route: String,
+    /// Upper-case HTTP method the router accepts.
+    pub http_method: String,
+    pub message: MessageSet,
+    pub reply: Option<MessageSet>,
+}
+
+/// The message type of an operation or of its reply.
+#[derive(Debug)]
+pub(super) struct MessageSet {
+    /// The generated enum, when there is more than one message.
+    pub enum_name: Option<String>,
+    /// One entry per message, in decoding order (most specific first).
+    pub candidates: Vec<Candidate>,
+}
+
+impl MessageSet {
+    /// The Rust type of the set.
+    pub fn type_tokens(&self) -> TokenStream {
+        match (&self.enum_name, self.candidates.first()) {
+            (Some(name), _) => {
+                let name = super::emit::ident(name);
+                quote!(#name)
+            }
+            (None, Some(candidate)) => candidate.type_tokens(),
+            (None, None) => quote!(()),
+        }
+    }
+}
+
+/// One message of an operation.
+#[derive(Debug)]
+pub(super) struct Candidate {
+    /// Variant name in the operation's enum.
+    pub variant: String,
+    /// The event type: the message's name or key.
+    pub event_type: String,
+    pub content_type: String,
+    pub payload: TokenStream,
+    /// The headers type and its property names on the wire.
+    pub headers: Option<(TokenStream, Vec<String>)>,
+}
+
+impl Candidate {
+    /// `P`, or `::hookforge::api::Message<P, H>` with headers.
+    pub fn type_tokens(&self) -> TokenStream {
+        let payload = &self.payload;
+        match &self.headers {
+            Some((headers, _)) => quote!(::hookforge::api::Message<#payload, #headers>),
+            None => quote!(#payload),
+        }
+    }
+}
+
+/// A function of the `servers` module.
+#[derive(Debug)]
+pub(super) struct ServerPlan {
+    pub function: String,
+    pub docs: Vec<String>,
+    /// `scheme://host/path`, with defaults filled in and `{name}` left for
+    /// variables without a default.
+    pub template: String,
+    /// `(wire name, argument)` of the variables without a default.
+    pub arguments: Vec<(String, String)>,
+}
+
+/// Builds the plan, reporting operations that get no code.
+pub(super) fn plan(
+    document: &Document,
+    api: &AsyncApi,
+    types: &GeneratedTypes,
+    perspective: Perspective,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Plan {
+    let mut scope = NameScope::with_reserved(&[]);
+    for (_, entry) in types.space.iter() {
+        scope.claim(&entry.name);
+    }
+    let mut plan = Plan {
+        client: scope.claim("Client"),
+        handler: scope.claim("Handler"),
+        ..Plan::default()
+    };
+    let mut client_methods =
+        NameScope::with_reserved(&["new", "with_requester", "base_url", "sender"]);
+    let mut handler_methods = NameScope::default();
+    let mut functions = NameScope::with_reserved(&["router", "servers"]);
+    let mut routes = HashSet::new();
+
+    for (id, operation) in &api.operations {
+        let Some(channel) = api.channels.get(&operation.channel) else {
+            continue;
+        };
+        let sends =
+            match (perspective, operation.action) {
+                (Perspective::Application, Action::Send)
+                | (Perspective::Mirror, Action::Receive) => true,
+                (Perspective::Application, Action::Receive)
+                | (Perspective::Mirror, Action::Send) => false,
+            };
+        let skip = |reason: String, help: &str| skipped(document, operation, reason, help);
+        match transport(api, channel) {
+            Ok(Transport::Http) => {}
+            Err(protocol) => {
+                diagnostics.push(skip(
+                    format!("operation `{id}` uses protocol `{protocol}`, which Hookforge does not generate code for; supported: http, https"),
+                    "the types of its messages are still generated",
+                ));
+                continue;
+            }
+        }
+        let Some(address) = channel.address.clone() else {
+            diagnostics.push(skip(
+                format!("operation `{id}` has no channel address, so it has no URL path"),
+                "give the channel an `address`",
+            ));
+            continue;
+        };
+        let Some((route, placeholders)) = route_path(&address) else {
+            diagnostics.push(skip(
+                format!("the address {address:?} of operation `{id}` is not a URL path whose parameters are whole segments"),
+                "write the address as a path such as `/orders/{orderId}`",
+            ));
+            continue;
+        };
+        let http_method = operation
+            .bindings
+            .http
+            .as_ref()
+            .and_then(|binding| binding.method.clone())
+            .map_or_else(|| "POST".to_owned(), |method| method.to_ascii_uppercase());
+        if sends && http_method != "POST" {
+            diagnostics.push(skip(
+                format!("operation `{id}` uses HTTP method {http_method}, but the Hookforge sender posts every webhook"),
+                "remove the http binding's `method`, or set it to POST",
+            ));
+            continue;
+        }
+        if !sends && !ROUTER_METHODS.contains(&http_method.as_str()) {
+            diagnostics.push(skip(
+                format!("operation `{id}` uses HTTP method {http_method:?}, which the generated router does not support"),
+                "use POST, PUT, PATCH or DELETE",
+            ));
+            continue;
+        }
+        let messages = operation
+            .messages
+            .iter()
+            .filter_map(|key| channel.messages.get(key).map(|message| (key, message)));
+        let message = match message_set(
+            types,
+            api,
+            messages,
+            &format!("{}Message", pascal_case(id, "Operation")),
+            &mut scope,
+        ) {
+            Ok(Some(set)) => set,
+            Ok(None) => {
+                diagnostics.push(skip(
+                    format!("operation `{id}` has no messages"),
+                    "list the messages the operation carries",
+                ));
+                continue;
+            }
+            Err(content_type) => {
+                diagnostics.push(skip(
+                    format!("operation `{id}` has a message with content type {content_type:?}; only JSON is supported"),
+                    "use application/json or a `+json` media type",
+                ));
+                continue;
+            }
+        };
+        let reply = match reply_set(types, api, operation, id, &mut scope) {
+            Ok(reply) => reply,
+            Err(content_type) => {
+                diagnostics.push(skip(
+                    format!("the reply of operation `{id}` has content type {content_type:?}; only JSON is supported"),
+                    "use application/json or a `+json` media type",
+                ));
+                continue;
+            }
+        };
+        if !sends && !routes.insert((http_method.clone(), route.clone())) {
+            diagnostics.push(skip(
+                format!("operation `{id}` receives on {http_method} {address}, which an earlier operation already receives on"),
+                "give each received operation its own channel address, or merge their messages into one operation",
+            ));
+            continue;
+        }
+        let parameters = (!placeholders.is_empty()).then(|| {
+            parameters_index(
+                &mut plan,
+                &mut scope,
+                &operation.channel,
+                channel,
+                &address,
+                &placeholders,
+            )
+        });
+        let method = if sends {
+            client_methods.claim(&snake_case(id, "operation"))
+        } else {
+            handler_methods.claim(&snake_case(id, "operation"))
+        };
+        let decoder = functions.claim(&format!(
+            "decode_{}",
+            snake_case(id, "operation").trim_start_matches("r#")
+        ));
+        let entry = OperationPlan {
+            operation_id: id.clone(),
+            method,
+            decoder,
+            docs: operation_docs(operation),
+            parameters,
+            address,
+            route,
+            http_method,
+            message,
+            reply,
+        };
+        if sends {
+            plan.sent.push(entry);
+        } else {
+            plan.received.push(entry);
+        }
+    }
+    plan.servers = servers(api);
+    plan
+}
+
+/// Methods the generated router accepts, as axum `MethodFilter` names.
+pub(super) const ROUTER_METHODS: &[&str] = &["POST", "PUT", "PATCH", "DELETE"];
+
+fn skipped(document: &Document, operation: &Operation, message: String, help: &str) -> Diagnostic {
+    let diagnostic = Diagnostic::warning(Code::UnsupportedOperation, message).with_help(help);
+    match span_of(document, &operation.location) {
+        Some(span) => diagnostic.at(operation.location.pointer.to_string(), span),
+        None => diagnostic.with_pointer(operation.location.pointer.to_string()),
+    }
+}
+
+fn span_of(document: &Document, location: &Location) -> Option<crate::source::Span> {
+    let mut node = document.tree(location.file)?;
+    for token in location.pointer.tokens() {
+        node = match node.as_sequence() {
+            Some(items) => items.get(token.parse::<usize>().ok()?)?,
+            None => node.get(token)?,
+        };
+    }
+    Some(node.span)
+}
+
+/// Turns a channel address into an axum route with positional parameter
+/// names, and returns the parameter names in order. `None` when the
+/// address is not a path of literal segments and whole-segment
+/// parameters.
+pub(super) fn route_path(address: &str) -> Option<(String, Vec<String>)> {
+    let mut route = String::new();
+    let mut names = Vec::new();
+    let path = address.trim_start_matches('/');
+    for segment in path.split('/') {
+        route.push('/');
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if name.is_empty() || name.contains(['{', '}']) {
+                return None;
+            }
+            route.push_str(&format!("{{p{}}}", names.len()));
+            names.push(name.to_owned());
+            continue;
+        }
+        let literal = segment
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"-._~!$&'()+,;=:@%".contains(&byte));
+        if !literal {
+            return None;
+        }
+        route.push_str(segment);
+    }
+    Some((route, names))
+}
+
+fn parameters_index(
+    plan: &mut Plan,
+    scope: &mut NameScope,
+    channel_id: &str,
+    channel: &Channel,
+    address: &str,
+    placeholders: &[String],
+) -> usize {
+    if let Some(index) = plan.parameters.iter().position(|p| p.channel == channel_id) {
+        return index;
+    }
+    let base = pascal_case(channel_id, "Channel");
+    let type_name = scope.claim(&format!("{base}Parameters"));
+    let mut fields: Vec<ParameterField> = Vec::new();
+    let mut positions = Vec::new();
+    let mut idents = NameScope::default();
+    for name in placeholders {
+        if let Some(index) = fields.iter().position(|field| &field.wire_name == name) {
+            positions.push(index);
+            continue;
+        }
+        let declared = channel.parameters.get(name);
+        let values = declared
+            .filter(|parameter| !parameter.allowed_values.is_empty())
+            .map(|parameter| {
+                let mut variants = NameScope::default();
+                ParameterEnum {
+                    type_name: scope.claim(&format!("{base}{}", pascal_case(name, "Parameter"))),
+                    variants: parameter
+                        .allowed_values
+                        .iter()
+                        .map(|value| (variants.claim(&pascal_case(value, "Value")), value.clone()))
+                        .collect(),
+                }
+            });
+        positions.push(fields.len());
+        fields.push(ParameterField {
+            wire_name: name.clone(),
+            ident: idents.claim(&snake_case(name, "parameter")),
+            docs: declared
+                .and_then(|parameter| parameter.description.clone())
+                .into_iter()
+                .collect(),
+            values,
+        });
+    }
+    plan.parameters.push(ParametersPlan {
+        type_name,
+        channel: channel_id.to_owned(),
+        address: address.to_owned(),
+        fields,
+        positions,
+    });
+    plan.parameters.len() - 1
+}
+
+/// Builds the message set of `messages`, or returns the first content type
+/// that is not JSON.
+fn message_set<'a>(
+    types: &GeneratedTypes,
+    api: &AsyncApi,
+    messages: impl Iterator<Item = (&'a String, &'a Message)>,
+    enum_name: &str,
+    scope: &mut NameScope,
+) -> Result<Option<MessageSet>, String> {
+    let mut candidates = Vec::new();
+    let mut variants = NameScope::default();
+    let mut seen = Vec::new();
+    for (key, message) in messages {
+        if seen.contains(&&message.location) {
+            continue;
+        }
+        seen.push(&message.location);
+        let content_type = message
+            .content_type
+            .clone()
+            .or_else(|| api.default_content_type.clone())
+            .unwrap_or_else(|| "application/json".to_owned());
+        if !is_json(&content_type) {
+            return Err(content_type);
+        }
+        let generated = types
+            .messages
+            .iter()
+            .find(|m| m.location == message.location);
+        let name = generated.map_or_else(|| key.clone(), |m| m.name.clone());
+        let payload = match generated.and_then(|m| m.payload.as_ref()) {
+            Some(ty) => emit::type_tokens(&types.space, ty),
+            None => quote!(::hookforge::serde_json::Value),
+        };
+        let headers = generated.and_then(|m| m.headers.as_ref()).map(|ty| {
+            (
+                emit::type_tokens(&types.space, ty),
+                property_names(types, ty),
+            )
+        });
+        let specificity = specificity(types, generated.and_then(|m| m.payload.as_ref()));
+        candidates.push((
+            specificity,
+            Candidate {
+                variant: variants.claim(&pascal_case(&name, "Message")),
+                event_type: message.name.clone().unwrap_or_else(|| key.clone()),
+                content_type,
+                payload,
+                headers,
+            },
+        ));
+    }
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    // Stable: equally specific messages keep the document's order.
+    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    let enum_name = (candidates.len() > 1).then(|| scope.claim(enum_name));
+    Ok(Some(MessageSet {
+        enum_name,
+        candidates: candidates.into_iter().map(|(_, c)| c).collect(),
+    }))
+}
+
+fn reply_set(
+    types: &GeneratedTypes,
+    api: &AsyncApi,
+    operation: &Operation,
+    id: &str,
+    scope: &mut NameScope,
+) -> Result<Option<MessageSet>, String> {
+    let Some(reply) = &operation.reply else {
+        return Ok(None);
+    };
+    let Some(channel) = reply.channel.as_ref().and_then(|c| api.channels.get(c)) else {
+        return Ok(None);
+    };
+    let messages = reply
+        .messages
+        .iter()
+        .filter_map(|key| channel.messages.get(key).map(|message| (key, message)));
+    let name = format!("{}Reply", pascal_case(id, "Operation"));
+    let mut set = message_set(types, api, messages, &name, scope)?;
+    // NOTE: reply headers travel as response headers, which the generated
+    // code does not read or write; a reply is its payload.
+    if let Some(set) = &mut set {
+        for candidate in &mut set.candidates {
+            candidate.headers = None;
+        }
+    }
+    Ok(set)
+}
+
+/// Whether a media type is JSON: `application/json` or any `+json` type.
+pub(super) fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Orders candidate payloads: closed structs before open ones, then more
+/// required properties, then more properties, so that a payload that would
+/// also decode as a looser message is tried against the stricter one first.
+fn specificity(types: &GeneratedTypes, payload: Option<&TypeRef>) -> (bool, bool, usize, usize) {
+    let Some(TypeRef::Named(id)) = payload else {
+        return (false, false, 0, 0);
+    };
+    match &types.space.get(*id).details {
+        TypeDetails::Struct(details) => (
+            true,
+            details.additional.is_none(),
+            details.fields.iter().filter(|f| f.required).count(),
+            details.fields.len(),
+        ),
+        _ => (false, false, 0, 0),
+    }
+}
+
+fn property_names(types: &GeneratedTypes, headers: &TypeRef) -> Vec<String> {
+    match headers {
+        TypeRef::Named(id) => match &types.space.get(*id).details {
+            TypeDetails::Struct(details) => {
+                details.fields.iter().map(|f| f.wire_name.clone()).collect()
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn operation_docs(operation: &Operation) -> Vec<String> {
+    let mut docs = Vec::new();
+    for text in [&operation.title, &operation.summary, &operation.description]
+        .into_iter()
+        .flatten()
+    {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.extend(text.lines().map(str::to_owned));
+    }
+    docs
+}
+
+fn servers(api: &AsyncApi) -> Vec<ServerPlan> {
+    let mut functions = NameScope::default();
+    let mut plans = Vec::new();
+    for (name, server) in &api.servers {
+        let protocol = server.protocol.to_ascii_lowercase();
+        if !matches!(protocol.as_str(), "http" | "https") {
+            continue;
+        }
+        let mut template = format!(
+            "{protocol}://{}{}",
+            server.host.trim_end_matches('/'),
+            server.pathname.as_deref().unwrap_or_default()
+        );
+        let mut arguments = Vec::new();
+        let mut argument_names = NameScope::default();
+        for (variable, definition) in &server.variables {
+            let placeholder = format!("{{{variable}}}");
+            if !template.contains(&placeholder) {
+                continue;
+            }
+            match &definition.default {
+                Some(default) => template = template.replace(&placeholder, default),
+                None => arguments.push((
+                    variable.clone(),
+                    argument_names.claim(&snake_case(variable, "variable")),
+                )),
+            }
+        }
+        let mut docs: Vec<String> = server
+            .description
+            .iter()
+            .chain(server.summary.iter())
+            .flat_map(|text| text.lines().map(str::to_owned))
+            .collect();
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.push(format!("The URL of server `{name}`: `{template}`."));
+        plans.push(ServerPlan {
+            function: functions.claim(&snake_case(name, "server")),
+            docs,
+            template,
+            arguments,
+        });
+    }
+    plans
+}
