@@ -6,12 +6,14 @@
 //! into a typed AsyncAPI 3.0-shaped model.
 
 pub mod apigen;
+pub mod builder;
 pub mod bundle;
 pub mod diagnostic;
 pub mod document;
 pub mod load;
 pub mod model;
 pub mod options;
+pub mod output;
 pub mod pointer;
 pub mod reference;
 pub mod render;
@@ -22,6 +24,8 @@ pub mod validate;
 pub mod version;
 
 use std::path::Path;
+
+pub use builder::{BuildError, Builder};
 
 use diagnostic::{Code, Diagnostic};
 use document::{Document, LoadOptions};

@@ -70,7 +70,10 @@ fn options_for(name: &str) -> GenerateOptions {
         extra_derives: vec!["PartialOrd".into(), "::std::cmp::Eq".into(), "Hash".into()],
         type_replacements: vec![
             ("Money".into(), "crate::money::Money".into()),
-            ("#/components/schemas/Address".into(), "crate::money::Address".into()),
+            (
+                "#/components/schemas/Address".into(),
+                "crate::money::Address".into(),
+            ),
         ],
         ..GenerateOptions::default()
     }
@@ -494,7 +497,10 @@ fn a_derive_that_is_not_a_path_is_an_error_naming_it() {
     let errors = option_errors(&["Hash", "Hash)] #[doc = \"x\""], &[]);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].0, "invalid-rust-path");
-    assert!(errors[0].1.contains(r#""Hash)] #[doc = \"x\"""#), "{errors:?}");
+    assert!(
+        errors[0].1.contains(r#""Hash)] #[doc = \"x\"""#),
+        "{errors:?}"
+    );
     let errors = option_errors(&["serde::Serialize<T>"], &[]);
     assert!(errors[0].1.contains("no generic arguments"), "{errors:?}");
 }
@@ -504,7 +510,10 @@ fn a_replacement_that_is_not_a_type_path_is_an_error_naming_it() {
     let errors = option_errors(&[], &[("Money", "crate::Money; fn evil() {}")]);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].0, "invalid-rust-path");
-    assert!(errors[0].1.contains("crate::Money; fn evil() {}"), "{errors:?}");
+    assert!(
+        errors[0].1.contains("crate::Money; fn evil() {}"),
+        "{errors:?}"
+    );
     assert!(errors[0].1.contains(r#"schema "Money""#), "{errors:?}");
 }
 
@@ -531,7 +540,13 @@ fn an_unknown_replaced_schema_is_an_error_with_close_names() {
 
     let errors = option_errors(&[], &[("/components/schemas/Nope", "crate::X")]);
     assert_eq!(errors[0].0, "replacement-unknown");
-    assert!(errors[0].1.contains("/components/schemas/Nope"), "{errors:?}");
+    assert!(
+        errors[0].1.contains("/components/schemas/Nope"),
+        "{errors:?}"
+    );
     let errors = option_errors(&[], &[("/bad~2escape", "crate::X")]);
-    assert!(errors[0].1.contains("not a valid JSON pointer"), "{errors:?}");
+    assert!(
+        errors[0].1.contains("not a valid JSON pointer"),
+        "{errors:?}"
+    );
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use hookforge_codegen::render::{human, Style};
+use hookforge_codegen::output::write_atomically;
 use hookforge_codegen::{generate_types, GeneratedCode};
 
 use super::load_args::LoadArgs;
@@ -95,17 +96,6 @@ fn report(path: &Path, generated: &GeneratedCode, max_file_bytes: u64, style: St
     }
 }
 
-/// Writes `code` to a file that must not exist yet, so a symlink or a
-/// file planted under the temporary name is never followed or reused.
-fn write_new(path: &Path, code: &str) -> io::Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(code.as_bytes())?;
-    file.sync_all()
-}
-
 /// Returns the file `output` names: itself when it ends in `.rs`, otherwise
 /// `<output>/<document name>.rs`. Another extension is an error, unless a
 /// folder of that name exists.
@@ -155,26 +145,7 @@ fn write_module(target: &Path, source: &Path, code: &str, force: bool) -> Result
             ));
         }
     }
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))?;
-    let file_name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    write_new(&temporary, code)
-        .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
-    fs::rename(&temporary, target).map_err(|e| {
-        format!(
-            "cannot move {} to {}: {e}",
-            temporary.display(),
-            target.display()
-        )
-    })?;
+    write_atomically(target, code).map_err(|e| e.to_string())?;
     eprintln!("hookforge: wrote {}", target.display());
     Ok(())
 }
