@@ -48,8 +48,8 @@ fn by_value_impl(name: &Ident, generics: &syn::Generics) -> TokenStream {
     }
 }
 
-/// Impls with the input's generics whose bodies return an error; they only
-/// exist next to a `compile_error!`.
+/// Generates impls with the input's generics whose bodies return an error.
+/// They are only emitted next to a `compile_error!`.
 fn fallback_impls(input: &DeriveInput) -> TokenStream {
     let name = &input.ident;
     let private = private();
@@ -82,8 +82,8 @@ fn fallback_impls(input: &DeriveInput) -> TokenStream {
     }
 }
 
-/// Statements that fill `draft` from the envelope and the attribute fields;
-/// `access` gives a reference to each field's value.
+/// Generates the statements that fill `draft` from the envelope and the
+/// attribute fields. `access` gives a reference to each field's value.
 fn draft_statements(
     envelope: &Envelope,
     fields: &[Field],
@@ -111,17 +111,49 @@ fn draft_statements(
         let Some(role) = &field.role else { continue };
         let value = access(index, field);
         let ty = &field.ty;
+        let probe = quote_spanned!(ty.span()=> #private::Probe::<#ty>::new());
         let statement = match role {
-            Role::Id => quote_spanned!(ty.span()=> draft.set_id::<#ty>(#value);),
-            Role::Time => quote_spanned!(ty.span()=> draft.set_time::<#ty>(#value);),
-            Role::Subject => quote_spanned!(ty.span()=> draft.set_subject::<#ty>(#value);),
-            Role::Extension(name) => {
-                quote_spanned!(ty.span()=> draft.set_extension::<#ty>(#name, #value)?;)
-            }
+            Role::Id => quote!(#probe.set_id(&mut draft, #value);),
+            Role::Time => quote!(#probe.set_time(&mut draft, #value);),
+            Role::Subject => quote!(#probe.set_subject(&mut draft, #value);),
+            Role::Extension(name) => quote!(#probe.set_extension(&mut draft, #name, #value)?;),
         };
         statements.extend(statement);
     }
     statements
+}
+
+/// Generates, for each attribute field, a compile-time check that its type
+/// fits the attribute. A failing check is the only error for that field,
+/// because the conversions reach the field through `Probe`, which compiles
+/// for any type.
+fn field_type_checks<'a>(fields: impl IntoIterator<Item = &'a Field>) -> TokenStream {
+    let private = private();
+    let mut checks = TokenStream::new();
+    for field in fields {
+        let ty = &field.ty;
+        let assert = match &field.role {
+            Some(Role::Id) => quote!(assert_id),
+            Some(Role::Time) => quote!(assert_time),
+            Some(Role::Subject) => quote!(assert_subject),
+            Some(Role::Extension(_)) => quote!(assert_extension),
+            None => continue,
+        };
+        checks.extend(quote_spanned! {ty.span()=>
+            const _: fn() = #private::#assert::<#ty>;
+        });
+    }
+    checks
+}
+
+/// Generates the import that lets `Probe` method calls fall back to
+/// `ProbeFallback`.
+fn fallback_import() -> TokenStream {
+    let private = private();
+    quote! {
+        #[allow(unused_imports)]
+        use #private::ProbeFallback as _;
+    }
 }
 
 /// Generates the expression that reads a field's attribute from `event`,
@@ -129,13 +161,12 @@ fn draft_statements(
 fn read_attribute(field: &Field) -> Option<TokenStream> {
     let private = private();
     let ty = &field.ty;
+    let probe = quote_spanned!(ty.span()=> #private::Probe::<#ty>::new());
     let read = match field.role.as_ref()? {
-        Role::Id => quote_spanned!(ty.span()=> #private::read_id::<#ty>(&event)?),
-        Role::Time => quote_spanned!(ty.span()=> #private::read_time::<#ty>(&event)?),
-        Role::Subject => quote_spanned!(ty.span()=> #private::read_subject::<#ty>(&event)?),
-        Role::Extension(name) => {
-            quote_spanned!(ty.span()=> #private::read_extension::<#ty>(&event, #name)?)
-        }
+        Role::Id => quote!(#probe.read_id(&event)?),
+        Role::Time => quote!(#probe.read_time(&event)?),
+        Role::Subject => quote!(#probe.read_subject(&event)?),
+        Role::Extension(name) => quote!(#probe.read_extension(&event, #name)?),
     };
     Some(read)
 }
@@ -161,12 +192,17 @@ fn struct_impls(name: &Ident, envelope: &Envelope, fields: &[Field]) -> TokenStr
         quote!(mut value)
     };
     let by_value = by_value_impl(name, &syn::Generics::default());
+    let checks = field_type_checks(fields);
+    let import = fallback_import();
     quote! {
+        #checks
+
         #[automatically_derived]
         impl ::core::convert::TryFrom<&#name> for ::hookforge::cloudevents::Event {
             type Error = ::hookforge::cloudevents::convert::IntoEventError;
 
             fn try_from(value: &#name) -> ::core::result::Result<Self, Self::Error> {
+                #import
                 #fill
                 draft.build(value)
             }
@@ -181,6 +217,7 @@ fn struct_impls(name: &Ident, envelope: &Envelope, fields: &[Field]) -> TokenStr
             fn try_from(
                 event: ::hookforge::cloudevents::Event,
             ) -> ::core::result::Result<Self, Self::Error> {
+                #import
                 #private::check_envelope(&event, &[#ty])?;
                 let #binding: Self = #private::read_data(&event)?;
                 #(#assignments)*
@@ -190,7 +227,7 @@ fn struct_impls(name: &Ident, envelope: &Envelope, fields: &[Field]) -> TokenStr
     }
 }
 
-/// The binding of field `index` in a match on a struct variant.
+/// Names the binding of field `index` in a match on a struct variant.
 fn binding(index: usize) -> Ident {
     format_ident!("__hookforge_field_{}", index)
 }
@@ -204,12 +241,20 @@ fn enum_impls(name: &Ident, variants: &[Variant]) -> TokenStream {
     let into_arms = variants.iter().map(|variant| into_arm(name, variant));
     let from_arms = variants.iter().map(|variant| from_arm(name, variant));
     let by_value = by_value_impl(name, &syn::Generics::default());
+    let checks = field_type_checks(variants.iter().flat_map(|variant| match &variant.shape {
+        VariantShape::Struct(fields) => fields.as_slice(),
+        VariantShape::Newtype(_) => &[],
+    }));
+    let import = fallback_import();
     quote! {
+        #checks
+
         #[automatically_derived]
         impl ::core::convert::TryFrom<&#name> for ::hookforge::cloudevents::Event {
             type Error = ::hookforge::cloudevents::convert::IntoEventError;
 
             fn try_from(value: &#name) -> ::core::result::Result<Self, Self::Error> {
+                #import
                 match value {
                     #(#into_arms)*
                 }
@@ -225,6 +270,7 @@ fn enum_impls(name: &Ident, variants: &[Variant]) -> TokenStream {
             fn try_from(
                 event: ::hookforge::cloudevents::Event,
             ) -> ::core::result::Result<Self, Self::Error> {
+                #import
                 const TYPES: &[&str] = &[#(#types),*];
                 #private::check_envelope(&event, TYPES)?;
                 match #private::event_type(&event) {
@@ -236,7 +282,7 @@ fn enum_impls(name: &Ident, variants: &[Variant]) -> TokenStream {
     }
 }
 
-/// The match arm that converts one variant into an event.
+/// Generates the match arm that converts one variant into an event.
 fn into_arm(name: &Ident, variant: &Variant) -> TokenStream {
     let ident = &variant.ident;
     match &variant.shape {
@@ -278,7 +324,8 @@ fn into_arm(name: &Ident, variant: &Variant) -> TokenStream {
     }
 }
 
-/// The match arm that builds one variant from an event of its type.
+/// Generates the match arm that builds one variant from an event of its
+/// type.
 fn from_arm(name: &Ident, variant: &Variant) -> TokenStream {
     let private = private();
     let ident = &variant.ident;
