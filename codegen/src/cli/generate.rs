@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use hookforge_codegen::render::{human, Style};
+use hookforge_codegen::options::{GenerateOptions, Perspective};
 use hookforge_codegen::output::write_atomically;
-use hookforge_codegen::{generate_types, GeneratedCode};
+use hookforge_codegen::render::{human, Style};
+use hookforge_codegen::{generate, GeneratedCode};
 
 use super::load_args::LoadArgs;
 use super::validate::root_sources;
@@ -31,15 +32,61 @@ pub struct GenerateArgs {
     #[arg(long)]
     force: bool,
 
+    /// Generate the other side of the application the document
+    /// describes: handlers for its `send` operations and senders for its
+    /// `receive` operations.
+    #[arg(long)]
+    mirror: bool,
+
+    /// Add a derive to every generated struct and enum, by Rust path
+    /// (`Hash`, `schemars::JsonSchema`). Repeatable.
+    #[arg(long = "derive", value_name = "PATH")]
+    derives: Vec<String>,
+
+    /// Use the Rust type PATH for schema SCHEMA (a component schema name
+    /// or a JSON pointer such as `/components/schemas/Money`), which then
+    /// gets no generated type. Repeatable.
+    #[arg(long = "replace", value_name = "SCHEMA=PATH", value_parser = parse_replacement)]
+    replacements: Vec<(String, String)>,
+
     #[command(flatten)]
     load: LoadArgs,
+}
+
+impl GenerateArgs {
+    /// The library options these flags describe.
+    fn options(&self) -> GenerateOptions {
+        GenerateOptions {
+            load: self.load.load_options(),
+            perspective: if self.mirror {
+                Perspective::Mirror
+            } else {
+                Perspective::Application
+            },
+            extra_derives: self.derives.clone(),
+            type_replacements: self.replacements.clone(),
+        }
+    }
+}
+
+/// Splits `SCHEMA=PATH` at its first `=`; a JSON pointer may not contain
+/// one unescaped, but a Rust path never does.
+fn parse_replacement(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((schema, path)) if !schema.is_empty() && !path.is_empty() => {
+            Ok((schema.to_owned(), path.to_owned()))
+        }
+        _ => Err(format!(
+            "expected SCHEMA=PATH, such as Money=crate::money::Money, got {text:?}"
+        )),
+    }
 }
 
 /// Generates the types and writes them. Diagnostics go to stderr. Returns
 /// 0 on success, 1 when the document is invalid or cannot be typed, and 2
 /// when a file cannot be read or written.
 pub fn run(args: &GenerateArgs) -> ExitCode {
-    let generated = generate_types(&args.file, args.load.load_options());
+    let generated = generate(&args.file, &args.options());
     let style = Style {
         color: io::stderr().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
