@@ -317,8 +317,16 @@ pub fn router<H: Handler, S: ::hookforge::idempotency::IdempotencyStore>(
 fn decode_dispute_opened(
     webhook: &::hookforge::server::VerifiedWebhook,
 ) -> ::std::result::Result<DisputeOpenedMessage, ::hookforge::api::DecodeError> {
+    static SCHEMA_0: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(
+        r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","required":["disputeId","kind","won"],"properties":{"disputeId":{"type":"string"},"kind":{"const":"closed"},"won":{"type":"boolean"}}}"#,
+    );
+    static SCHEMA_1: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(
+        r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","required":["disputeId","kind"],"properties":{"disputeId":{"type":"string"},"kind":{"const":"opened"}}}"#,
+    );
     let mut errors = ::std::vec::Vec::new();
-    match ::hookforge::api::decode_json::<DisputeClosedPayload>(webhook) {
+    match ::hookforge::api::decode_validated::<
+        DisputeClosedPayload,
+    >(webhook, &SCHEMA_0) {
         ::std::result::Result::Ok(message) => {
             return ::std::result::Result::Ok(
                 DisputeOpenedMessage::DisputeClosed(message),
@@ -326,7 +334,9 @@ fn decode_dispute_opened(
         }
         ::std::result::Result::Err(error) => errors.push(("dispute.closed", error)),
     }
-    match ::hookforge::api::decode_json::<DisputeOpenedPayload>(webhook) {
+    match ::hookforge::api::decode_validated::<
+        DisputeOpenedPayload,
+    >(webhook, &SCHEMA_1) {
         ::std::result::Result::Ok(message) => {
             return ::std::result::Result::Ok(
                 DisputeOpenedMessage::DisputeOpened(message),

@@ -342,7 +342,10 @@ pub fn router<H: Handler, S: ::hookforge::idempotency::IdempotencyStore>(
 fn decode_payment_captured(
     webhook: &::hookforge::server::VerifiedWebhook,
 ) -> ::std::result::Result<PaymentCapturedPayload, ::hookforge::api::DecodeError> {
-    ::hookforge::api::decode_json::<PaymentCapturedPayload>(webhook)
+    static SCHEMA_0: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(
+        r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","required":["paymentId","amount"],"properties":{"paymentId":{"type":"string"},"amount":{"type":"integer"}}}"#,
+    );
+    ::hookforge::api::decode_validated::<PaymentCapturedPayload>(webhook, &SCHEMA_0)
 }
 /// The document's HTTP servers: base URLs for the client.
 pub mod servers {

@@ -576,7 +576,10 @@ pub fn router<H: Handler, S: ::hookforge::idempotency::IdempotencyStore>(
 fn decode_on_refund_requested(
     webhook: &::hookforge::server::VerifiedWebhook,
 ) -> ::std::result::Result<RefundRequestedPayload, ::hookforge::api::DecodeError> {
-    ::hookforge::api::decode_json::<RefundRequestedPayload>(webhook)
+    static SCHEMA_0: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(
+        r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","required":["orderId","amount"],"properties":{"orderId":{"type":"string"},"amount":{"type":"integer"}}}"#,
+    );
+    ::hookforge::api::decode_validated::<RefundRequestedPayload>(webhook, &SCHEMA_0)
 }
 /// The document's HTTP servers: base URLs for the client.
 pub mod servers {

@@ -590,8 +590,14 @@ pub fn router<H: Handler, S: ::hookforge::idempotency::IdempotencyStore>(
 fn decode_publish_order_event(
     webhook: &::hookforge::server::VerifiedWebhook,
 ) -> ::std::result::Result<PublishOrderEventMessage, ::hookforge::api::DecodeError> {
+    static SCHEMA_0: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(
+        r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["type","orderId","total"],"properties":{"type":{"const":"order.placed"},"orderId":{"type":"string"},"total":{"type":"integer","minimum":0}}}"#,
+    );
+    static SCHEMA_1: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(
+        r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["type","orderId"],"properties":{"type":{"const":"order.cancelled"},"orderId":{"type":"string"},"reason":{"type":"string"}}}"#,
+    );
     let mut errors = ::std::vec::Vec::new();
-    match ::hookforge::api::decode_json::<OrderPlacedPayload>(webhook) {
+    match ::hookforge::api::decode_validated::<OrderPlacedPayload>(webhook, &SCHEMA_0) {
         ::std::result::Result::Ok(message) => {
             return ::std::result::Result::Ok(
                 PublishOrderEventMessage::OrderPlaced(message),
@@ -599,7 +605,9 @@ fn decode_publish_order_event(
         }
         ::std::result::Result::Err(error) => errors.push(("order.placed", error)),
     }
-    match ::hookforge::api::decode_json::<OrderCancelledPayload>(webhook) {
+    match ::hookforge::api::decode_validated::<
+        OrderCancelledPayload,
+    >(webhook, &SCHEMA_1) {
         ::std::result::Result::Ok(message) => {
             return ::std::result::Result::Ok(
                 PublishOrderEventMessage::OrderCancelled(message),
@@ -616,16 +624,22 @@ fn decode_publish_stock_change(
     ::hookforge::api::Message<StockChangedPayload, StockChangedHeaders>,
     ::hookforge::api::DecodeError,
 > {
-    ::hookforge::api::decode_message::<
+    static SCHEMA_0: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(
+        r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","required":["sku","quantity"],"properties":{"sku":{"type":"string"},"quantity":{"type":"integer"}}}"#,
+    );
+    ::hookforge::api::decode_validated_message::<
         StockChangedPayload,
         StockChangedHeaders,
-    >(webhook, &["x-request-id", "x-attempt"])
+    >(webhook, &SCHEMA_0, &["x-request-id", "x-attempt"])
 }
 /// Decodes a webhook of operation `requestQuote` into its message type.
 fn decode_request_quote(
     webhook: &::hookforge::server::VerifiedWebhook,
 ) -> ::std::result::Result<QuoteRequestedPayload, ::hookforge::api::DecodeError> {
-    ::hookforge::api::decode_json::<QuoteRequestedPayload>(webhook)
+    static SCHEMA_0: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(
+        r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","required":["sku","destination"],"properties":{"sku":{"type":"string"},"destination":{"type":"string"}}}"#,
+    );
+    ::hookforge::api::decode_validated::<QuoteRequestedPayload>(webhook, &SCHEMA_0)
 }
 /// The document's HTTP servers: base URLs for the client.
 pub mod servers {

@@ -308,10 +308,28 @@ async fn router_rejects_bad_requests() {
     let (status, body) = post(address, "/inventory", "msg_invalid", invalid, true).await;
     assert_eq!(status, 400);
     let body: Value = serde_json::from_slice(&body).expect("a JSON error body");
+    assert_eq!(body["error"], "the payload does not match its schema");
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(2), "{body}");
+
+    let (status, body) = post(address, "/inventory", "msg_not_json", b"{not json", true).await;
+    assert_eq!(status, 400);
+    let body: Value = serde_json::from_slice(&body).expect("a JSON error body");
     let error = body["error"].as_str().expect("an error message");
-    assert!(error.contains("invalid payload"), "{body}");
+    assert!(error.starts_with("invalid payload:"), "{body}");
 
     let orders = "/stores/s1/orders/eu";
+    let negative = br#"{"type": "order.placed", "orderId": "o-5", "total": -1}"#;
+    let (status, body) = post(address, orders, "msg_negative", negative, true).await;
+    assert_eq!(status, 400, "total below the schema's minimum");
+    let body: Value = serde_json::from_slice(&body).expect("a JSON error body");
+    let keywords: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("schema errors")
+        .iter()
+        .filter_map(|error| error["keyword"].as_str())
+        .collect();
+    assert!(keywords.contains(&"minimum"), "{body}");
+
     let neither = br#"{"type": "order.shipped", "orderId": "o-3"}"#;
     let (status, body) = post(address, orders, "msg_neither", neither, true).await;
     assert_eq!(status, 400);

@@ -2,7 +2,7 @@
 //! client, the handler trait, the router and the `servers` module.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use super::plan::{Candidate, MessageSet, OperationPlan, ParametersPlan, Plan, ServerPlan};
 use crate::typegen::emit::doc_text;
@@ -400,30 +400,66 @@ fn handler(plan: &Plan) -> TokenStream {
     }
 }
 
-fn decode_candidate(candidate: &Candidate) -> TokenStream {
+/// The decoding call of one candidate; `schema` names its `static`
+/// `::hookforge::validation::PayloadSchema` when it has a schema.
+fn decode_candidate(candidate: &Candidate, schema: &Ident) -> TokenStream {
     let payload = &candidate.payload;
-    match &candidate.headers {
-        Some((headers, names)) => quote! {
+    match (&candidate.headers, &candidate.schema) {
+        (Some((headers, names)), Some(_)) => quote! {
+            ::hookforge::api::decode_validated_message::<#payload, #headers>(webhook, &#schema, &[#(#names),*])
+        },
+        (Some((headers, names)), None) => quote! {
             ::hookforge::api::decode_message::<#payload, #headers>(webhook, &[#(#names),*])
         },
-        None => quote! { ::hookforge::api::decode_json::<#payload>(webhook) },
+        (None, Some(_)) => {
+            quote! { ::hookforge::api::decode_validated::<#payload>(webhook, &#schema) }
+        }
+        (None, None) => quote! { ::hookforge::api::decode_json::<#payload>(webhook) },
     }
+}
+
+/// A raw string literal of `text`, with enough `#`s that no `"#...` in
+/// the text ends it early.
+fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let literal = format!("r{hashes}\"{text}\"{hashes}");
+    literal
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text).into_token_stream())
+}
+
+/// The `static` schemas of an operation's candidates, named `SCHEMA_<n>`.
+fn schema_statics(candidates: &[Candidate]) -> (TokenStream, Vec<Ident>) {
+    let names: Vec<Ident> = (0..candidates.len())
+        .map(|index| format_ident!("SCHEMA_{}", index))
+        .collect();
+    let statics = candidates.iter().zip(&names).filter_map(|(candidate, name)| {
+        let schema = raw_string(candidate.schema.as_ref()?);
+        Some(quote! {
+            static #name: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(#schema);
+        })
+    });
+    (quote! { #(#statics)* }, names)
 }
 
 fn decoder(op: &OperationPlan) -> TokenStream {
     let name = ident(&op.decoder);
     let message_ty = op.message.type_tokens();
+    let (statics, schemas) = schema_statics(&op.message.candidates);
     let body = match &op.message.enum_name {
         None => match op.message.candidates.first() {
-            Some(candidate) => decode_candidate(candidate),
+            Some(candidate) => decode_candidate(candidate, &schemas[0]),
             None => TokenStream::new(),
         },
         Some(enum_name) => {
             let enum_ident = ident(enum_name);
-            let attempts = op.message.candidates.iter().map(|candidate| {
+            let attempts = op.message.candidates.iter().zip(&schemas).map(|(candidate, schema)| {
                 let variant = ident(&candidate.variant);
                 let label = &candidate.event_type;
-                let decode = decode_candidate(candidate);
+                let decode = decode_candidate(candidate, schema);
                 quote! {
                     match #decode {
                         ::std::result::Result::Ok(message) => return ::std::result::Result::Ok(#enum_ident::#variant(message)),
@@ -438,10 +474,6 @@ fn decoder(op: &OperationPlan) -> TokenStream {
             }
         }
     };
-    // TODO: validate the payload against the message's JSON Schema before
-    // decoding, once the runtime has a schema validator; serde's decoding
-    // checks types and required properties but not formats, patterns or
-    // ranges.
     let doc = format!(
         " Decodes a webhook of operation `{}` into its message type.",
         op.operation_id
@@ -451,6 +483,7 @@ fn decoder(op: &OperationPlan) -> TokenStream {
         fn #name(
             webhook: &::hookforge::server::VerifiedWebhook,
         ) -> ::std::result::Result<#message_ty, ::hookforge::api::DecodeError> {
+            #statics
             #body
         }
     }

@@ -112,6 +112,9 @@ pub(super) struct Candidate {
     pub payload: TokenStream,
     /// The headers type and its property names on the wire.
     pub headers: Option<(TokenStream, Vec<String>)>,
+    /// The payload's self-contained JSON Schema, as JSON text; `None` when
+    /// the message has no payload or its schema cannot be bundled.
+    pub schema: Option<String>,
 }
 
 impl Candidate {
@@ -221,6 +224,7 @@ pub(super) fn plan(
             .iter()
             .filter_map(|key| channel.messages.get(key).map(|message| (key, message)));
         let message = match message_set(
+            document,
             types,
             api,
             messages,
@@ -243,7 +247,7 @@ pub(super) fn plan(
                 continue;
             }
         };
-        let reply = match reply_set(types, api, operation, id, &mut scope) {
+        let reply = match reply_set(document, types, api, operation, id, &mut scope) {
             Ok(reply) => reply,
             Err(content_type) => {
                 diagnostics.push(skip(
@@ -411,6 +415,7 @@ fn parameters_index(
 /// Builds the message set of `messages`, or returns the first content type
 /// that is not JSON.
 fn message_set<'a>(
+    document: &Document,
     types: &GeneratedTypes,
     api: &AsyncApi,
     messages: impl Iterator<Item = (&'a String, &'a Message)>,
@@ -449,6 +454,14 @@ fn message_set<'a>(
             )
         });
         let specificity = specificity(types, generated.and_then(|m| m.payload.as_ref()));
+        // NOTE: a payload whose schema cannot be bundled is decoded without
+        // schema validation; typegen has already reported the problem.
+        let schema = message
+            .payload
+            .as_ref()
+            .filter(|_| generated.is_some_and(|m| m.payload.is_some()))
+            .and_then(|payload| crate::bundle::schema_json(document, payload).ok())
+            .map(|schema| schema.to_string());
         candidates.push((
             specificity,
             Candidate {
@@ -457,6 +470,7 @@ fn message_set<'a>(
                 content_type,
                 payload,
                 headers,
+                schema,
             },
         ));
     }
@@ -473,6 +487,7 @@ fn message_set<'a>(
 }
 
 fn reply_set(
+    document: &Document,
     types: &GeneratedTypes,
     api: &AsyncApi,
     operation: &Operation,
@@ -490,7 +505,7 @@ fn reply_set(
         .iter()
         .filter_map(|key| channel.messages.get(key).map(|message| (key, message)));
     let name = format!("{}Reply", pascal_case(id, "Operation"));
-    let mut set = message_set(types, api, messages, &name, scope)?;
+    let mut set = message_set(document, types, api, messages, &name, scope)?;
     // NOTE: reply headers travel as response headers, which the generated
     // code does not read or write; a reply is its payload.
     if let Some(set) = &mut set {

@@ -13,6 +13,7 @@ use super::headers::{read_headers, HeaderError};
 use super::message::Message;
 use crate::idempotency::IdempotencyStore;
 use crate::server::{receive, VerifiedWebhook, WebhookReceiver};
+use crate::validation::{PayloadError, PayloadSchema, ValidationIssue};
 
 /// Why a handler did not handle a message.
 ///
@@ -76,22 +77,33 @@ impl IntoResponse for HandlerError {
                 StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
             Self::Reject(reason) => {
-                error_body(StatusCode::UNPROCESSABLE_ENTITY, &reason, Vec::new())
+                let body = serde_json::json!({ "error": reason });
+                json_response(StatusCode::UNPROCESSABLE_ENTITY, &body)
             }
         }
     }
 }
 
-/// Why a received webhook does not decode into the operation's message:
-/// answered with 400 Bad Request and a JSON body
-/// `{"error": "...", "details": [...]}`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a received webhook does not decode into the operation's message.
+///
+/// A payload that fails its JSON Schema or does not decode answers 400 Bad
+/// Request with a JSON body `{"error": "...", "details": [...], "errors":
+/// [...]}`: `details` has one line per candidate message, and `errors` the
+/// schema violations in the shape of
+/// [`ValidationIssue`](crate::validation::ValidationIssue). A schema that
+/// does not compile is the generator's fault, so it answers 500 and the
+/// sender retries.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct DecodeError {
     /// What failed.
     pub message: String,
-    /// One entry per candidate message or per schema violation.
+    /// One entry per candidate message that failed.
     pub details: Vec<String>,
+    /// The schema violations, when the payload failed its JSON Schema.
+    pub errors: Vec<ValidationIssue>,
+    /// Whether the schema itself failed to compile.
+    pub schema_failed: bool,
 }
 
 impl DecodeError {
@@ -100,33 +112,41 @@ impl DecodeError {
         Self {
             message: message.into(),
             details: Vec::new(),
+            errors: Vec::new(),
+            schema_failed: false,
         }
     }
 
     /// Combines the errors of every candidate message of an operation, none
-    /// of which decoded.
+    /// of which decoded. The schema violations of all candidates are kept.
     pub fn no_match(candidates: Vec<(&str, DecodeError)>) -> Self {
-        let details = candidates
-            .into_iter()
-            .map(|(name, error)| {
-                let mut text = format!("{name}: {}", error.message);
-                for detail in error.details {
-                    text.push_str("; ");
-                    text.push_str(&detail);
-                }
-                text
-            })
-            .collect();
-        Self {
-            message: "the webhook matches none of the operation's messages".to_owned(),
-            details,
+        let mut combined = Self::new("the webhook matches none of the operation's messages");
+        for (name, error) in candidates {
+            let mut text = format!("{name}: {}", error.message);
+            for detail in error.details {
+                text.push_str("; ");
+                text.push_str(&detail);
+            }
+            combined.details.push(text);
+            combined.errors.extend(error.errors);
+            combined.schema_failed |= error.schema_failed;
         }
+        combined
     }
 }
 
 impl IntoResponse for DecodeError {
     fn into_response(self) -> Response {
-        error_body(StatusCode::BAD_REQUEST, &self.message, self.details)
+        if self.schema_failed {
+            tracing::error!(error = %self, details = ?self.details, "a generated payload schema does not compile");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        let body = serde_json::json!({
+            "error": self.message,
+            "details": self.details,
+            "errors": self.errors,
+        });
+        json_response(StatusCode::BAD_REQUEST, &body)
     }
 }
 
@@ -134,11 +154,6 @@ impl From<HeaderError> for DecodeError {
     fn from(error: HeaderError) -> Self {
         Self::new(error.to_string())
     }
-}
-
-fn error_body(status: StatusCode, message: &str, details: Vec<String>) -> Response {
-    let body = serde_json::json!({ "error": message, "details": details });
-    json_response(status, &body)
 }
 
 fn json_response<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
@@ -166,6 +181,52 @@ fn json_response<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Respon
 pub fn decode_json<P: DeserializeOwned>(webhook: &VerifiedWebhook) -> Result<P, DecodeError> {
     serde_json::from_slice(&webhook.body)
         .map_err(|error| DecodeError::new(format!("invalid payload: {error}")))
+}
+
+/// Validates the body against `schema` and then decodes it as the JSON
+/// payload `P`.
+///
+/// # Errors
+///
+/// A [`DecodeError`] with the schema violations, or serde's message.
+pub fn decode_validated<P: DeserializeOwned>(
+    webhook: &VerifiedWebhook,
+    schema: &PayloadSchema,
+) -> Result<P, DecodeError> {
+    let value: serde_json::Value = serde_json::from_slice(&webhook.body)
+        .map_err(|error| DecodeError::new(format!("invalid payload: {error}")))?;
+    match schema.validate(&value) {
+        Ok(()) => {}
+        Err(PayloadError::Invalid(invalid)) => {
+            let mut error = DecodeError::new("the payload does not match its schema");
+            error.errors = invalid.errors;
+            return Err(error);
+        }
+        Err(PayloadError::Schema(schema_error)) => {
+            let mut error = DecodeError::new(schema_error.to_string());
+            error.schema_failed = true;
+            return Err(error);
+        }
+    }
+    serde_json::from_value(value)
+        .map_err(|error| DecodeError::new(format!("invalid payload: {error}")))
+}
+
+/// Validates the body against `schema`, when there is one, and decodes it
+/// as the JSON payload `P` with the headers listed in `header_names` as
+/// `H`.
+///
+/// # Errors
+///
+/// A [`DecodeError`] with the schema violations, or serde's message.
+pub fn decode_validated_message<P: DeserializeOwned, H: DeserializeOwned>(
+    webhook: &VerifiedWebhook,
+    schema: &PayloadSchema,
+    header_names: &[&str],
+) -> Result<Message<P, H>, DecodeError> {
+    let payload = decode_validated(webhook, schema)?;
+    let headers = read_headers(&webhook.headers, header_names)?;
+    Ok(Message { payload, headers })
 }
 
 /// Decodes the body as the JSON payload `P` and the headers listed in

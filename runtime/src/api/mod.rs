@@ -10,7 +10,8 @@
 //! - Sending: [`Outgoing`] encodes a message as a webhook, and [`send`]
 //!   hands it to the outbox; [`request`] sends it directly and decodes the
 //!   reply.
-//! - Receiving: [`serve`] runs [`crate::server::receive`], decodes the
+//! - Receiving: [`serve`] runs [`crate::server::receive`], validates the
+//!   payload against its JSON Schema ([`decode_validated`]), decodes the
 //!   message and calls the handler; [`HandlerError`] and [`DecodeError`]
 //!   map to status codes.
 //! - Headers: [`header_pairs`] and [`read_headers`] convert typed message
@@ -24,8 +25,8 @@ mod send;
 
 pub use address::{encode_segment, fill_variables, join_url, path_parameter, render_address};
 pub use handle::{
-    decode_json, decode_message, json_reply, no_content, not_found, serve, DecodeError,
-    HandlerError,
+    decode_json, decode_message, decode_validated, decode_validated_message, json_reply,
+    no_content, not_found, serve, DecodeError, HandlerError,
 };
 pub use headers::{header_pairs, read_headers, HeaderError};
 pub use message::Message;
