@@ -51,9 +51,6 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::options::{GenerateOptions, Perspective};
 use crate::output::{write_if_changed, WriteError};
-use crate::render::human::{self, plural};
-use crate::render::Style;
-use crate::source::SourceMap;
 use crate::typegen::names::snake_case;
 use crate::GeneratedCode;
 
@@ -235,7 +232,7 @@ impl Builder {
             match generated.code {
                 Some(code) => outputs.push((target, code)),
                 None => {
-                    failures.push_str(&render_all(&input.path, &generated, true));
+                    failures.push_str(&generated.error_report(&input.path));
                     errors.extend(generated.validation.diagnostics);
                 }
             }
@@ -302,7 +299,7 @@ fn announce(cargo: &mut dyn Write, path: &Path, generated: &GeneratedCode) -> io
         writeln!(cargo, "cargo:rerun-if-changed={}", file.display())?;
     }
     if generated.code.is_some() {
-        for line in render_all(path, generated, false).lines() {
+        for line in generated.warning_report(path).lines() {
             if !line.trim().is_empty() {
                 writeln!(cargo, "cargo:warning={line}")?;
             }
@@ -313,42 +310,6 @@ fn announce(cargo: &mut dyn Write, path: &Path, generated: &GeneratedCode) -> io
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// Renders the diagnostics of one document as `hookforge validate` shows
-/// them, without colors: errors and warnings when `errors` is set,
-/// otherwise warnings only.
-pub(crate) fn render_all(path: &Path, generated: &GeneratedCode, errors: bool) -> String {
-    let fallback = SourceMap::default();
-    let sources = generated
-        .validation
-        .document
-        .as_ref()
-        .map_or(&fallback, |document| &document.sources);
-    let shown: Vec<&Diagnostic> = generated
-        .validation
-        .diagnostics
-        .iter()
-        .filter(|d| errors || !d.is_error())
-        .collect();
-    let mut out = String::new();
-    if errors {
-        let count = shown.iter().filter(|d| d.is_error()).count();
-        out.push_str(&format!(
-            "{}: cannot generate code, {}\n\n",
-            path.display(),
-            plural(count, "error")
-        ));
-    }
-    for diagnostic in shown {
-        out.push_str(&human::diagnostic_to_string(
-            diagnostic,
-            sources,
-            path,
-            Style::default(),
-        ));
-    }
-    out
 }
 
 /// Why [`Builder::compile`] failed.

@@ -78,6 +78,46 @@ pub struct GeneratedCode {
     pub validation: Validation,
 }
 
+impl GeneratedCode {
+    /// Renders every diagnostic as `hookforge validate` shows them, without
+    /// colors (`file:line:column`, the source line, help), after a line
+    /// that counts the errors. `path` is the document generated from; it
+    /// names the location of diagnostics without one.
+    pub fn error_report(&self, path: &Path) -> String {
+        let errors = self.validation.diagnostics.iter().filter(|d| d.is_error());
+        let mut out = format!(
+            "{}: cannot generate code, {}\n\n",
+            path.display(),
+            render::human::plural(errors.count(), "error")
+        );
+        out.push_str(&self.render_diagnostics(path, |_| true));
+        out
+    }
+
+    /// Renders the warnings like [`GeneratedCode::error_report`], without
+    /// the count line; empty when there are none.
+    pub fn warning_report(&self, path: &Path) -> String {
+        self.render_diagnostics(path, |d| !d.is_error())
+    }
+
+    fn render_diagnostics(&self, path: &Path, keep: impl Fn(&Diagnostic) -> bool) -> String {
+        let fallback = source::SourceMap::default();
+        let sources = self
+            .validation
+            .document
+            .as_ref()
+            .map_or(&fallback, |document| &document.sources);
+        self.validation
+            .diagnostics
+            .iter()
+            .filter(|d| keep(d))
+            .map(|d| {
+                render::human::diagnostic_to_string(d, sources, path, render::Style::default())
+            })
+            .collect()
+    }
+}
+
 /// Validates the document at `path` and generates the Rust types of its
 /// message payloads and headers. The code is left out when the document is
 /// invalid or a payload cannot be typed, and the diagnostics say why.
