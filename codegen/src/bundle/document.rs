@@ -48,14 +48,14 @@ pub struct Bundle {
     pub kept: Vec<String>,
 }
 
-/// Why a document cannot be bundled.
+/// An error that stops bundling.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BundleError {
     /// A target that has to be copied in place contains a `$ref` back to
     /// itself, so copying would never end.
     #[error("the $ref at {pointer} leads back into itself through a place that has no components section, so it cannot be copied in place")]
     InPlaceCycle {
-        /// Where in the bundle the `$ref` is.
+        /// JSON pointer to the `$ref` in the bundle.
         pointer: String,
     },
     /// The bundle would exceed the size bound.
@@ -200,6 +200,7 @@ impl Bundler<'_> {
         if file == root_file && reference.starts_with('#') {
             return Ok(node.to_json());
         }
+
         let resolved = self.document.resolve(file, reference).and_then(|target| {
             self.document
                 .follow(target.file, &target.pointer, target.node)
@@ -208,6 +209,7 @@ impl Bundler<'_> {
             self.kept.push(self.pointer_text());
             return Ok(node.to_json());
         };
+
         if target.file == root_file {
             return Ok(local_reference(&target.pointer.to_string()));
         }
@@ -215,9 +217,13 @@ impl Bundler<'_> {
         if let Some(local) = self.hoisted.get(&key) {
             return Ok(local_reference(local));
         }
+
         let Some((section, name)) = self.place_for(&target.pointer, target.file) else {
             return self.copy_in_place(key, target.file, target.node);
         };
+
+        // Copy the target under its new name, reading its own `$ref`s from
+        // its place in `components`.
         let local = format!(
             "/components/{}/{}",
             escape_token(&section),
@@ -277,8 +283,8 @@ impl Bundler<'_> {
         Some((section, name))
     }
 
-    /// The last pointer token that is not an array index, or else the file
-    /// name without its extension.
+    /// Returns the last pointer token that is not an array index, or else
+    /// the file name without its extension.
     fn base_name(&self, tokens: &[String], file: FileId) -> String {
         let token = tokens
             .iter()
@@ -350,8 +356,8 @@ fn sanitize(name: &str) -> String {
     }
 }
 
-/// The components section for an object referenced at `path` in the
-/// bundle, or `None` when the place has no section.
+/// Returns the components section for an object referenced at `path` in
+/// the bundle, or `None` when the place has no section.
 fn section_for(path: &[String], version: SpecVersion) -> Option<&'static str> {
     let has = |token: &str| path.iter().any(|t| t == token);
     let in_schema = has("payload")
@@ -392,7 +398,7 @@ fn section_for(path: &[String], version: SpecVersion) -> Option<&'static str> {
     Some(section)
 }
 
-/// Whether the Components Object of `version` has `section`.
+/// Checks whether the Components Object of `version` has `section`.
 fn has_section(version: SpecVersion, section: &str) -> bool {
     const V2: &[&str] = &[
         "schemas",

@@ -68,11 +68,14 @@ const MAX_NESTED_REFS: usize = 256;
 ///
 /// # Errors
 ///
-/// Returns a diagnostic when the schema is in another schema format than
-/// JSON Schema ([`Code::UnsupportedSchemaFormat`]), when a `$ref` inside it
-/// does not resolve (the code of the resolution error, usually
-/// [`Code::RefUnresolved`]), when `schema` does not belong to `document`,
-/// and when `$ref`s nest more than 256 deep ([`Code::LimitExceeded`]).
+/// Returns a diagnostic in these cases:
+///
+/// - the schema is in another schema format than JSON Schema
+///   ([`Code::UnsupportedSchemaFormat`]);
+/// - a `$ref` inside it does not resolve (the code of the resolution
+///   error, usually [`Code::RefUnresolved`]);
+/// - `schema` does not belong to `document` ([`Code::RefUnresolved`]);
+/// - `$ref`s nest more than 256 deep ([`Code::LimitExceeded`]).
 ///
 /// # Examples
 ///
@@ -216,11 +219,12 @@ fn resolve<'d>(
 
 /// Calls `visit` on each subschema of the schema object `mapping`, with
 /// the key it is under and its pointer.
-fn for_each_subschema<'n, E>(
+fn for_each_subschema<'n>(
+    document: &'n Document,
     mapping: &'n crate::tree::Mapping,
     pointer: &JsonPointer,
-    mut visit: impl FnMut(&'n Node, JsonPointer) -> Result<(), E>,
-) -> Result<(), E> {
+    mut visit: impl FnMut(&'n Node, JsonPointer) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
     for (key, value) in mapping.iter() {
         let here = pointer.join(key);
         match classify(key, value) {
@@ -231,7 +235,8 @@ fn for_each_subschema<'n, E>(
                 }
             }
             Keyword::SchemaMap => {
-                for (name, item) in value.as_mapping().into_iter().flat_map(|m| m.iter()) {
+                let (map, here) = schema_map(document, value, here)?;
+                for (name, item) in map.as_mapping().into_iter().flat_map(|m| m.iter()) {
                     visit(item, here.join(name))?;
                 }
             }
@@ -241,7 +246,25 @@ fn for_each_subschema<'n, E>(
     Ok(())
 }
 
-/// How the value of one keyword of a schema object is treated.
+/// Returns the mapping of names to schemas under a keyword such as
+/// `properties`. Some documents write the whole mapping as a `$ref`
+/// (`properties: {$ref: ...}`), which is followed like any other, so keys
+/// beside it are dropped.
+fn schema_map<'n>(
+    document: &'n Document,
+    value: &'n Node,
+    pointer: JsonPointer,
+) -> Result<(&'n Node, JsonPointer), Diagnostic> {
+    match value.ref_target() {
+        Some(reference) => {
+            let target = resolve(document, value, reference, &pointer)?;
+            Ok((target.node, target.pointer))
+        }
+        None => Ok((value, pointer)),
+    }
+}
+
+/// The treatment of one keyword's value in a schema object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Keyword {
     /// One schema.
@@ -315,7 +338,10 @@ impl Survey<'_> {
             self.stack.pop();
             return result;
         }
-        for_each_subschema(mapping, pointer, |child, here| self.schema(child, &here))
+        let document = self.document;
+        for_each_subschema(document, mapping, pointer, |child, here| {
+            self.schema(child, &here)
+        })
     }
 }
 
@@ -367,6 +393,7 @@ impl Emitter<'_> {
                     Json::Array(array)
                 }
                 Keyword::SchemaMap => {
+                    let (value, here) = schema_map(self.document, value, here)?;
                     let mut map = Map::new();
                     for (name, item) in value.as_mapping().into_iter().flat_map(|m| m.iter()) {
                         let converted = match (key, &item.value) {
@@ -398,6 +425,7 @@ impl Emitter<'_> {
         if self.root_key.as_ref() == Some(&key) {
             return Ok(reference_to("#".to_owned()));
         }
+
         if self.depth >= MAX_NESTED_REFS {
             return Err(nesting_error(node, pointer));
         }
@@ -409,6 +437,7 @@ impl Emitter<'_> {
             self.depth -= 1;
             return inlined;
         }
+
         if let Some(name) = self.names.get(&key) {
             return Ok(definition_reference(name));
         }
@@ -530,7 +559,7 @@ mod tests {
         crate::validate_text(Path::new("bundle-test.yaml"), text, LoadOptions::default())
     }
 
-    /// A v3 document whose message `m` on channel `c` has `payload`, with
+    /// Returns a v3 document whose message `m` on channel `c` has `payload`, with
     /// `schemas` as its component schemas.
     fn v3(payload: &str, schemas: &str) -> String {
         format!(
@@ -659,6 +688,19 @@ mod tests {
     }
 
     #[test]
+    fn properties_written_as_reference_resolve() {
+        let text = v3(
+            "{type: object, properties: {$ref: '#/components/schemas/Basics', data: {type: array}}}",
+            "{Basics: {id: {type: integer, minimum: 0}}}",
+        );
+        let schema = bundle_payload(&from_text(&text), "c", "m").expect("bundles");
+        assert_eq!(
+            schema["properties"],
+            json!({"id": {"type": "integer", "minimum": 0}})
+        );
+    }
+
+    #[test]
     fn avro_payload_is_rejected() {
         let text = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  c:\n    publish:\n      message:\n        schemaFormat: application/vnd.apache.avro;version=1.9.0\n        payload: {type: record, name: R, fields: []}\n";
         let validation = from_text(text);
@@ -674,7 +716,7 @@ mod tests {
         assert_eq!(error.code, Code::UnsupportedSchemaFormat);
     }
 
-    /// A temporary folder with `files` written into it.
+    /// Creates a temporary folder with `files` written into it.
     fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
         let dir =
             std::env::temp_dir().join(format!("hookforge-bundle-{name}-{}", std::process::id()));

@@ -3,6 +3,7 @@
 //! Exit codes: 0 when every file is valid (warnings allowed), 1 when any
 //! file is invalid, 2 on a usage error or when a file cannot be read.
 
+mod bundle;
 mod dlq;
 mod generate;
 mod load_args;
@@ -33,6 +34,10 @@ enum Command {
     /// problem with its location.
     #[command(after_help = EXIT_STATUS)]
     Validate(validate::ValidateArgs),
+    /// Write a document split over several files as one file, with the
+    /// objects of the other files moved into `components`.
+    #[command(after_help = bundle::EXIT_STATUS)]
+    Bundle(bundle::BundleArgs),
     /// Generate Rust types for the payloads and headers of a document's
     /// messages.
     Generate(generate::GenerateArgs),
@@ -49,6 +54,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Bundle(args) => bundle::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Webhook(args) => webhook::run(&args),
         Command::Dlq(args) => dlq::run(&args),
