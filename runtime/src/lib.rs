@@ -17,6 +17,8 @@
 //! | `cloudevents` | `cloudevents`: `#[derive(CloudEvent)]` and the HTTP encodings |
 //! | `otel`     | `trace::otel`: trace context from and to OpenTelemetry spans |
 //! | `validation` | [`validation`]: JSON Schema checks of received payloads |
+//! | `transport` | [`transport`]: the `Transport` trait for message brokers |
+//! | `nats`     | `transport::nats`: signed messages over NATS and JetStream |
 
 #[cfg(feature = "api")]
 pub mod api;
@@ -41,10 +43,12 @@ pub mod outbox;
 pub mod retry;
 #[cfg(feature = "server")]
 pub mod server;
-#[cfg(feature = "validation")]
-pub mod validation;
 #[cfg(feature = "delivery")]
 pub mod trace;
+#[cfg(feature = "transport")]
+pub mod transport;
+#[cfg(feature = "validation")]
+pub mod validation;
 
 pub use serde;
 pub use serde_json;

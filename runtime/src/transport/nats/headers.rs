@@ -1,0 +1,61 @@
+//! Conversion between header pairs and NATS header maps.
+
+use std::str::FromStr;
+
+use async_nats::header::{HeaderName, HeaderValue};
+use async_nats::HeaderMap;
+
+use crate::signing::{WebhookHeaders, HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use crate::transport::TransportError;
+
+/// Builds a NATS header map from `(name, value)` pairs, keeping repeated
+/// names as repeated values.
+pub(super) fn to_header_map(headers: &[(String, String)]) -> Result<HeaderMap, TransportError> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        let invalid = |reason| TransportError::InvalidHeader {
+            name: name.clone(),
+            reason,
+        };
+        if name.is_empty() {
+            return Err(invalid("the name is empty"));
+        }
+        let header_name = HeaderName::from_str(name)
+            .map_err(|_| invalid("names must be ASCII without control characters or ':'"))?;
+        let header_value =
+            HeaderValue::from_str(value).map_err(|_| invalid("values cannot contain CR or LF"))?;
+        map.append(header_name, header_value);
+    }
+    Ok(map)
+}
+
+/// Lists every header of `map` as `(name, value)` pairs.
+pub(super) fn to_pairs(map: Option<&HeaderMap>) -> Vec<(String, String)> {
+    let Some(map) = map else {
+        return Vec::new();
+    };
+    let mut pairs = Vec::new();
+    for (name, values) in map.iter() {
+        for value in values {
+            pairs.push((name.to_string(), value.as_str().to_owned()));
+        }
+    }
+    pairs
+}
+
+/// Returns the first value of header `name`, as the HTTP receiver does, or
+/// `""` when it is missing.
+pub(super) fn first_value<'a>(map: Option<&'a HeaderMap>, name: &str) -> &'a str {
+    map.and_then(|map| map.get(name))
+        .map_or("", HeaderValue::as_str)
+}
+
+/// Borrows the three Standard Webhooks headers of a received message.
+/// Missing headers are empty, which verification rejects.
+pub(super) fn webhook_headers(map: Option<&HeaderMap>) -> WebhookHeaders<'_> {
+    WebhookHeaders {
+        id: first_value(map, HEADER_ID),
+        timestamp: first_value(map, HEADER_TIMESTAMP),
+        signature: first_value(map, HEADER_SIGNATURE),
+    }
+}

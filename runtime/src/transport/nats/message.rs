@@ -1,0 +1,79 @@
+//! The handler's input and error type.
+
+use std::error::Error;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+
+/// A received message whose signature verified and whose webhook id this
+/// receiver claimed.
+#[derive(Debug, Clone)]
+pub struct VerifiedMessage {
+    /// The `webhook-id` value.
+    pub id: String,
+    /// The subject the message was published to.
+    pub subject: String,
+    /// The `webhook-timestamp` value: when the sender signed this attempt.
+    pub timestamp: SystemTime,
+    /// Every header of the message, in no particular order, repeated names
+    /// included.
+    pub headers: Vec<(String, String)>,
+    /// The payload bytes, exactly as signed.
+    pub body: Bytes,
+    /// Which delivery this is, counting from 1. JetStream counts
+    /// redeliveries, and core NATS always delivers once.
+    pub delivered: u64,
+}
+
+impl VerifiedMessage {
+    /// Returns the first value of header `name`, compared ASCII
+    /// case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// A failure of a message handler. The receiver releases the claim on the
+/// webhook id and asks JetStream to redeliver the message.
+///
+/// ```
+/// use std::time::Duration;
+/// use hookforge::transport::nats::HandlerError;
+///
+/// let error = HandlerError::new("the inventory service is down")
+///     .with_retry_after(Duration::from_secs(30));
+/// assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
+/// assert_eq!(error.to_string(), "the inventory service is down");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("{source}")]
+pub struct HandlerError {
+    source: Box<dyn Error + Send + Sync>,
+    retry_after: Option<Duration>,
+}
+
+impl HandlerError {
+    /// Wraps the handler's error.
+    pub fn new(source: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+        HandlerError {
+            source: source.into(),
+            retry_after: None,
+        }
+    }
+
+    /// Sets how long JetStream waits before redelivering, in place of the
+    /// receiver's backoff.
+    #[must_use]
+    pub fn with_retry_after(mut self, delay: Duration) -> Self {
+        self.retry_after = Some(delay);
+        self
+    }
+
+    /// Returns the requested redelivery delay, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+}
