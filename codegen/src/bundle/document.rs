@@ -443,3 +443,119 @@ fn has_section(version: SpecVersion, section: &str) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::document::LoadOptions;
+
+    /// Writes `files` into a new temporary folder, bundles `files[0]` and
+    /// removes the folder.
+    fn bundle_files(name: &str, files: &[(&str, &str)]) -> Result<Bundle, BundleError> {
+        let dir: PathBuf = std::env::temp_dir().join(format!(
+            "hookforge-bundle-document-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp folder is writable");
+        for (file, text) in files {
+            std::fs::write(dir.join(file), text).expect("temp file is writable");
+        }
+        let validation = crate::validate_file(&dir.join(files[0].0), LoadOptions::default());
+        std::fs::remove_dir_all(&dir).expect("temp folder is removable");
+        assert!(validation.is_valid(), "{:?}", validation.diagnostics);
+        let document = validation.document.as_ref().expect("loads");
+        bundle_document(document, validation.version.expect("has a version"))
+    }
+
+    #[test]
+    fn local_references_stay_as_written() {
+        let text = "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\nchannels:\n  c:\n    messages:\n      m: {$ref: '#/components/messages/m'}\ncomponents:\n  messages:\n    m: {payload: {type: string}}\n";
+        let validation =
+            crate::validate_text(Path::new("local.yaml"), text, LoadOptions::default());
+        let document = validation.document.as_ref().expect("loads");
+        let version = validation.version.expect("has a version");
+        let bundle = bundle_document(document, version).expect("bundles");
+        assert_eq!(bundle.document, document.root().to_json());
+    }
+
+    #[test]
+    fn section_follows_place_of_reference() {
+        let root = "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\nchannels:\n  c: {$ref: 'parts.yaml#/orders'}\n";
+        let parts = "orders:\n  address: orders\n  messages:\n    placed: {$ref: '#/placed'}\nplaced:\n  payload: {$ref: '#/Order'}\n  traits: [{$ref: '#/common'}]\nOrder: {type: object}\ncommon: {headers: {type: object}}\n";
+        let bundle = bundle_files("sections", &[("api.yaml", root), ("parts.yaml", parts)])
+            .expect("bundles");
+        let document = &bundle.document;
+        assert_eq!(
+            document["channels"]["c"],
+            json!({"$ref": "#/components/channels/orders"})
+        );
+        let components = &document["components"];
+        assert_eq!(
+            components["channels"]["orders"]["messages"]["placed"],
+            json!({"$ref": "#/components/messages/placed"})
+        );
+        assert_eq!(
+            components["messages"]["placed"]["payload"],
+            json!({"$ref": "#/components/schemas/Order"})
+        );
+        assert_eq!(
+            components["messages"]["placed"]["traits"][0],
+            json!({"$ref": "#/components/messageTraits/common"})
+        );
+        assert_eq!(components["schemas"]["Order"], json!({"type": "object"}));
+    }
+
+    #[test]
+    fn object_without_section_is_copied_in_place() {
+        let root = "asyncapi: 2.6.0\ninfo: {$ref: 'info.yaml'}\nchannels: {}\n";
+        let info = "title: t\nversion: '1'\n";
+        let bundle =
+            bundle_files("in-place", &[("api.yaml", root), ("info.yaml", info)]).expect("bundles");
+        assert_eq!(
+            bundle.document["info"],
+            json!({"title": "t", "version": "1"})
+        );
+        assert!(bundle.document.get("components").is_none());
+    }
+
+    #[test]
+    fn reference_back_to_root_becomes_local() {
+        let root = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  c:\n    publish:\n      message: {$ref: 'messages.yaml#/m'}\ncomponents:\n  schemas:\n    Id: {type: string}\n";
+        let messages = "m:\n  payload: {$ref: 'api.yaml#/components/schemas/Id'}\n";
+        let bundle = bundle_files("back", &[("api.yaml", root), ("messages.yaml", messages)])
+            .expect("bundles");
+        assert_eq!(
+            bundle.document["components"]["messages"]["m"]["payload"],
+            json!({"$ref": "#/components/schemas/Id"})
+        );
+    }
+
+    #[test]
+    fn unread_file_reference_is_kept() {
+        let root = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  c:\n    publish:\n      message:\n        schemaFormat: application/vnd.apache.avro;version=1.9.0\n        payload: {$ref: 'user.avsc'}\n";
+        let bundle = bundle_files("avro", &[("api.yaml", root)]).expect("bundles");
+        assert_eq!(
+            bundle.kept,
+            ["/channels/c/publish/message/payload".to_owned()]
+        );
+        assert_eq!(
+            bundle.document["channels"]["c"]["publish"]["message"]["payload"],
+            json!({"$ref": "user.avsc"})
+        );
+    }
+
+    #[test]
+    fn components_section_is_kept_per_version() {
+        let v2_0 = SpecVersion::V2 { minor: 0, patch: 0 };
+        let v2_3 = SpecVersion::V2 { minor: 3, patch: 0 };
+        let v3 = SpecVersion::V3 { minor: 0, patch: 0 };
+        assert!(!has_section(v2_0, "channels"));
+        assert!(has_section(v2_3, "channels"));
+        assert!(!has_section(v2_3, "tags"));
+        assert!(has_section(v3, "tags"));
+    }
+}
