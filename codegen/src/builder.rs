@@ -58,8 +58,8 @@ use crate::GeneratedCode;
 /// one `<module>.rs` file per document into `OUT_DIR`.
 ///
 /// Settings other than the documents and their module names apply to
-/// every document. [`Builder::compile`] tells cargo which files to watch
-/// and writes a file only when its content changes, so an unchanged
+/// every document. [`Builder::compile`] prints the files for cargo to
+/// watch and writes a file only when its content changes, so an unchanged
 /// document does not make cargo rebuild the crate.
 ///
 /// See the [module documentation](crate::builder) for the `build.rs` and
@@ -216,6 +216,7 @@ impl Builder {
         if self.documents.is_empty() {
             return Err(BuildError::NoDocuments);
         }
+
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR")
@@ -223,6 +224,7 @@ impl Builder {
                 .ok_or(BuildError::NoOutDir)?,
         };
         let targets = self.targets(&out_dir)?;
+
         let mut failures = String::new();
         let mut errors = Vec::new();
         let mut outputs = Vec::new();
@@ -237,12 +239,14 @@ impl Builder {
                 }
             }
         }
+
         if !failures.is_empty() {
             return Err(BuildError::Invalid {
                 report: failures,
                 diagnostics: errors,
             });
         }
+
         let mut written = Vec::with_capacity(outputs.len());
         for (target, code) in outputs {
             write_if_changed(&target, &code)?;
@@ -251,7 +255,8 @@ impl Builder {
         Ok(written)
     }
 
-    /// The output file of each document, checking names and collisions.
+    /// Returns the output file of each document, after checking module
+    /// names and collisions.
     fn targets(&self, out_dir: &Path) -> Result<Vec<PathBuf>, BuildError> {
         let mut seen: HashMap<String, &Path> = HashMap::new();
         let mut targets = Vec::with_capacity(self.documents.len());
@@ -274,7 +279,7 @@ impl Builder {
     }
 }
 
-/// The module name for a document: its file stem as a snake-case Rust
+/// Returns the default module name of a document: its file stem as a snake-case Rust
 /// identifier, without a raw `r#` prefix.
 fn default_module_name(path: &Path) -> String {
     let stem = path
@@ -443,7 +448,7 @@ channels:
     }
 
     #[test]
-    fn invalid_documents_fail_with_located_diagnostics_and_write_nothing() {
+    fn invalid_document_fails_with_locations() {
         let dir = Scratch::new("invalid");
         let good = dir.write("good.yaml", DOC);
         dir.write("schemas.yaml", SCHEMAS);

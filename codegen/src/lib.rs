@@ -134,7 +134,7 @@ pub fn generate_types(path: &Path, options: LoadOptions) -> GeneratedCode {
 }
 
 /// Validates the document at `path` and generates Rust code for it as
-/// `options` say: the types of its message payloads and headers, with
+/// `options` specify: the types of its message payloads and headers, with
 /// the extra derives and type replacements of `options`, followed by the
 /// client, handler trait and router of its HTTP operations from the
 /// side of `options.perspective` (see [`apigen`]).

@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// What [`write_if_changed`] did.
+/// Outcome of [`write_if_changed`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Written {
     /// The file already held the content and was left alone, keeping its
@@ -16,7 +16,7 @@ pub enum Written {
     Changed,
 }
 
-/// Why a generated file could not be written.
+/// Failure to write a generated file.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The folder for the file could not be created.
@@ -47,7 +47,7 @@ pub enum WriteError {
     },
 }
 
-/// Writes `contents` to `target` unless the file already holds exactly
+/// Writes `contents` to `target` unless the file already contains exactly
 /// that, creating missing folders. See [`write_atomically`].
 pub fn write_if_changed(target: &Path, contents: &str) -> Result<Written, WriteError> {
     if fs::read(target).ok().as_deref() == Some(contents.as_bytes()) {
@@ -136,7 +136,7 @@ mod tests {
     }
 
     #[test]
-    fn a_file_in_place_of_the_folder_is_an_error() {
+    fn file_in_place_of_folder_fails() {
         let dir = scratch("blocked");
         fs::create_dir_all(&dir).ok();
         fs::write(dir.join("file"), "x").ok();

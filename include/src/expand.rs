@@ -43,7 +43,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     match code.parse::<TokenStream>() {
         Ok(items) => quote!(#items #watched),
         // NOTE: unreachable unless the generator writes text that does not
-        // lex; say so rather than expanding to nothing.
+        // lex; report it rather than expanding to nothing.
         Err(lex_error) => error(
             literal.span(),
             &format!(
@@ -54,7 +54,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     }
 }
 
-/// One `const _: &[u8] = include_bytes!("...");` per file, which makes the
+/// Returns one `const _: &[u8] = include_bytes!("...");` per file, which makes the
 /// compiler list the file as an input of the crate.
 fn track<'p>(files: impl Iterator<Item = &'p Path>, span: proc_macro2::Span) -> TokenStream {
     let consts = files.map(|file| match file.to_str() {

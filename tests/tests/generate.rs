@@ -414,7 +414,7 @@ fn string_enums_print_their_wire_value() {
     assert_eq!(names::SampleOperator::NotEq.to_string(), "!=");
 }
 
-/// Compiles only if `T` has every trait that `customized` asks for.
+/// Compiles only if `T` has every trait that `customized` requests.
 fn has_extra_derives<T: PartialOrd + Eq + std::hash::Hash>() {}
 
 #[test]
@@ -493,7 +493,7 @@ fn option_errors(derives: &[&str], replacements: &[(&str, &str)]) -> Vec<(String
 }
 
 #[test]
-fn a_derive_that_is_not_a_path_is_an_error_naming_it() {
+fn invalid_derive_error_names_it() {
     let errors = option_errors(&["Hash", "Hash)] #[doc = \"x\""], &[]);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].0, "invalid-rust-path");
@@ -506,7 +506,7 @@ fn a_derive_that_is_not_a_path_is_an_error_naming_it() {
 }
 
 #[test]
-fn a_replacement_that_is_not_a_type_path_is_an_error_naming_it() {
+fn invalid_replacement_error_names_it() {
     let errors = option_errors(&[], &[("Money", "crate::Money; fn evil() {}")]);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].0, "invalid-rust-path");
@@ -518,7 +518,7 @@ fn a_replacement_that_is_not_a_type_path_is_an_error_naming_it() {
 }
 
 #[test]
-fn an_unknown_replaced_schema_is_an_error_with_close_names() {
+fn unknown_replaced_schema_suggests_names() {
     let options = GenerateOptions {
         type_replacements: vec![("Mony".into(), "crate::Money".into())],
         ..GenerateOptions::default()

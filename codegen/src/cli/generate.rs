@@ -54,7 +54,7 @@ pub struct GenerateArgs {
 }
 
 impl GenerateArgs {
-    /// The library options these flags describe.
+    /// Returns the library options that these flags describe.
     fn options(&self) -> GenerateOptions {
         GenerateOptions {
             load: self.load.load_options(),
@@ -69,10 +69,10 @@ impl GenerateArgs {
     }
 }
 
-/// Splits `SCHEMA=PATH` at its first `=`; a JSON pointer may not contain
-/// one unescaped, but a Rust path never does.
+/// Splits `SCHEMA=PATH` at its last `=`, because a Rust path never
+/// contains one but a JSON pointer may.
 fn parse_replacement(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
+    match text.rsplit_once('=') {
         Some((schema, path)) if !schema.is_empty() && !path.is_empty() => {
             Ok((schema.to_owned(), path.to_owned()))
         }

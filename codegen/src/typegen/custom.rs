@@ -1,5 +1,5 @@
-//! What the user changes about the generated types: derives added to
-//! every type, and schemas replaced by types of the application.
+//! User settings for the generated types: derives added to every type,
+//! and schemas replaced by types of the application.
 //!
 //! Both come in as text ([`GenerateOptions`](crate::options::GenerateOptions))
 //! and are checked here once: every derive and every replacement must be a

@@ -145,7 +145,7 @@ impl ExtraDerives {
         )
     }
 
-    /// The derives to add to a type that already derives `present`, each
+    /// Returns the derives to add to a type that already derives `present`, each
     /// followed by a comma.
     fn besides(&self, present: &[&str]) -> TokenStream {
         let paths = self
@@ -462,8 +462,8 @@ fn value_enum(
     }
 }
 
-/// What value enums and `const` unit structs derive (`Default` only for the
-/// latter, which also lists it).
+/// Derives of value enums and `const` unit structs. The latter also
+/// derive `Default`, which `const_item` adds to this list.
 const SMALL_TYPE_DERIVES: [&str; 8] = [
     "Debug",
     "Clone",
