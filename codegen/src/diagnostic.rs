@@ -129,6 +129,12 @@ codes! {
     /// An operation gets no client or handler code: its protocol, content
     /// type, address or HTTP method is not supported.
     UnsupportedOperation = "unsupported-operation",
+    /// A message's `x-cloudevents` extension has the wrong shape.
+    InvalidCloudEvents = "invalid-cloudevents",
+    /// A CloudEvents-shaped message gets no `CloudEvent` derive: its schemas
+    /// do not fix `type` and `source`, its data type is not a struct, or its
+    /// data type is shared with a message of other attributes.
+    CloudEventNotDerived = "cloudevent-not-derived",
 }
 
 /// One problem found in a document.

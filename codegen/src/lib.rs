@@ -8,6 +8,7 @@
 pub mod apigen;
 pub mod builder;
 pub mod bundle;
+pub mod cloudevents;
 pub mod diagnostic;
 pub mod document;
 pub mod load;

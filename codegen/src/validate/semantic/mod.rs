@@ -6,6 +6,7 @@
 //! resolver, and skip whatever is malformed or unresolved, because the
 //! structural rules and the loader report that already.
 
+mod cloudevents;
 mod discriminator;
 mod examples;
 mod ids;
@@ -52,6 +53,7 @@ pub(crate) fn check(document: &Document, version: SpecVersion, out: &mut Vec<Dia
     security::check(&context, out);
     discriminator::check(&context, out);
     examples::check(&context, out);
+    cloudevents::check(&context, out);
 }
 
 #[cfg(test)]
