@@ -702,3 +702,156 @@ async fn connect_failure_is_typed() {
         .expect_err("nothing listens on port 1");
     assert!(matches!(error, TransportError::Connect { .. }), "{error:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejected_publish_exhausts_retries() {
+    let Some(client) = connect("rejected_publish_exhausts_retries").await else {
+        return;
+    };
+    let prefix = unique("full_stream");
+    let name = prefix.to_uppercase();
+    let context = jetstream::new(client.clone());
+    // A stream that rejects every message after the first one.
+    context
+        .create_stream(stream::Config {
+            name: name.clone(),
+            subjects: vec![format!("{prefix}.>")],
+            max_messages: 1,
+            discard: stream::DiscardPolicy::New,
+            ..stream::Config::default()
+        })
+        .await
+        .expect("create the stream");
+    let transport = NatsTransport::jetstream(client.clone())
+        .with_signer(signer())
+        .with_retry_policy(RetryPolicy {
+            base: Duration::from_millis(10),
+            cap: Duration::from_millis(20),
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        });
+    let subject = format!("{prefix}.events");
+
+    let first = transport
+        .publish_message(&subject, Vec::new(), Bytes::from_static(b"first"))
+        .await
+        .expect("the first message fits");
+    assert_eq!(first.attempts, 1);
+    let error = transport
+        .publish_message(&subject, Vec::new(), Bytes::from_static(b"second"))
+        .await
+        .expect_err("the stream is full");
+    let TransportError::RetriesExhausted { attempts, last, .. } = &error else {
+        panic!("expected RetriesExhausted, got {error:?}");
+    };
+    assert_eq!(*attempts, 3);
+    assert!(last.is_transient(), "{last:?}");
+
+    delete_stream(&client, &name).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_time_bounds_the_timestamp() {
+    let Some(client) = connect("stored_time_bounds_the_timestamp").await else {
+        return;
+    };
+    let prefix = unique("stored_time");
+    let stream = create_stream(&client, &prefix).await;
+    let subject = format!("{prefix}.events");
+    let context = jetstream::new(client.clone());
+
+    // Signed 10 minutes before it reached the stream: a replayed copy.
+    let old = SystemTime::now() - Duration::from_secs(600);
+    let replayed = signer().sign_at("msg_replayed", b"old", old);
+    let mut headers = HeaderMap::new();
+    headers.insert("webhook-id", replayed.id.as_str());
+    headers.insert("webhook-timestamp", replayed.timestamp.as_str());
+    headers.insert("webhook-signature", replayed.signature.as_str());
+    context
+        .publish_with_headers(subject.clone(), headers, Bytes::from_static(b"old"))
+        .await
+        .expect("publish")
+        .await
+        .expect("stored");
+    let transport = NatsTransport::jetstream(client.clone()).with_signer(signer());
+    transport
+        .publish(
+            &subject,
+            id_header("msg_backlog"),
+            Bytes::from_static(b"fresh"),
+        )
+        .await
+        .expect("publish");
+
+    // The receiver starts after the tolerance has passed, yet accepts the
+    // message signed when it was stored.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let (recorder, mut messages) = Recorder::new();
+    let verifier = verifier().with_tolerance(Duration::from_secs(1));
+    let receiver = NatsReceiver::new(verifier, MemoryIdempotency::new(1000));
+    let consumer = DurableConsumer::new(&stream, "stored_time");
+    let subscription = Subscription::jetstream(&client, &consumer)
+        .await
+        .expect("subscribe");
+    let task = spawn_receiver(receiver, subscription, recorder.handler());
+
+    assert_eq!(next_message(&mut messages).await.id, "msg_backlog");
+    assert_quiet(&mut messages, Duration::from_millis(500)).await;
+    assert_eq!(recorder.calls().get("msg_replayed"), None);
+
+    task.abort();
+    delete_stream(&client, &stream).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handler_panic_is_redelivered() {
+    let Some(client) = connect("handler_panic_is_redelivered").await else {
+        return;
+    };
+    let prefix = unique("panic");
+    let stream = create_stream(&client, &prefix).await;
+    let transport = NatsTransport::jetstream(client.clone()).with_signer(signer());
+    transport
+        .publish(
+            &format!("{prefix}.events"),
+            id_header("msg_panic"),
+            Bytes::from_static(b"x"),
+        )
+        .await
+        .expect("publish");
+
+    let (recorder, mut messages) = Recorder::new();
+    let handler = {
+        let recorder = recorder.clone();
+        move |message: VerifiedMessage| {
+            let recorder = recorder.clone();
+            async move {
+                recorder.record(&message);
+                assert!(message.delivered > 1, "the first delivery panics");
+                Ok::<(), HandlerError>(())
+            }
+        }
+    };
+    let receiver =
+        NatsReceiver::new(verifier(), MemoryIdempotency::new(1000)).with_redelivery(RetryPolicy {
+            base: Duration::from_millis(100),
+            cap: Duration::from_millis(200),
+            ..RetryPolicy::default()
+        });
+    let consumer = DurableConsumer::new(&stream, "panic");
+    let subscription = Subscription::jetstream(&client, &consumer)
+        .await
+        .expect("subscribe");
+    let task = spawn_receiver(receiver, subscription, handler);
+
+    assert_eq!(next_message(&mut messages).await.delivered, 1);
+    assert_eq!(next_message(&mut messages).await.delivered, 2);
+    assert_quiet(&mut messages, Duration::from_millis(800)).await;
+    assert!(
+        !task.is_finished(),
+        "the receiver survives a panicking handler"
+    );
+
+    task.abort();
+    delete_stream(&client, &stream).await;
+}
