@@ -126,6 +126,9 @@ codes! {
     InvalidRustPath = "invalid-rust-path",
     /// A type replacement names a schema that the document does not have.
     ReplacementUnknown = "replacement-unknown",
+    /// A type replacement names a schema that no generated type uses, so
+    /// it changes nothing.
+    ReplacementUnused = "replacement-unused",
     /// An operation gets no client or handler code: its protocol, content
     /// type, address or HTTP method is not supported.
     UnsupportedOperation = "unsupported-operation",

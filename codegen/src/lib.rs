@@ -224,6 +224,9 @@ pub fn generate(path: &Path, options: &GenerateOptions) -> GeneratedCode {
                 );
             }
             validation.diagnostics.extend(option_errors);
+            validation
+                .diagnostics
+                .extend(custom.unused_replacements(&types.space));
             merge_format_errors(&mut validation.diagnostics, types.diagnostics);
             sort(&mut validation.diagnostics);
             code

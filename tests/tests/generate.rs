@@ -550,3 +550,24 @@ fn unknown_replaced_schema_suggests_names() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn unused_replacement_is_a_warning() {
+    let mut options = options_for("customized");
+    options
+        .type_replacements
+        .push(("Coupon".into(), "crate::money::Coupon".into()));
+    let generated =
+        hookforge_codegen::generate(Path::new("fixtures/generate/customized.yaml"), &options);
+    let code = generated.code.expect("a warning keeps the code");
+    assert!(!code.contains("Coupon"), "{code}");
+    let warnings: Vec<_> = generated
+        .validation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "replacement-unused")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(!warnings[0].is_error());
+    assert!(warnings[0].message.contains(r#""Coupon""#), "{warnings:?}");
+}

@@ -7,7 +7,7 @@
 //! problems become error diagnostics, so a build script or the CLI reports
 //! them like any other problem of the document.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Document;
@@ -16,7 +16,7 @@ use crate::tree::Node;
 use crate::validate::suggest::closest;
 
 use super::lower::lookup;
-use super::space::SchemaLocation;
+use super::space::{SchemaLocation, TypeDetails, TypeRef, TypeSpace};
 
 /// Checked user settings for type generation.
 ///
@@ -42,6 +42,8 @@ pub struct Customization {
     pub(crate) derives: Vec<String>,
     /// Rust type path text for each replaced schema location.
     pub(crate) replacements: HashMap<SchemaLocation, String>,
+    /// Each accepted replacement as given: schema key and type path text.
+    accepted: Vec<(String, String)>,
 }
 
 impl Customization {
@@ -93,11 +95,66 @@ impl Customization {
                     for location in locations {
                         custom.replacements.insert(location, path.clone());
                     }
+                    custom.accepted.push((schema.clone(), path));
                 }
                 Err(diagnostic) => diagnostics.push(*diagnostic),
             }
         }
         (custom, diagnostics)
+    }
+
+    /// Returns a warning for each replacement whose type `space` never
+    /// uses: no message payload or headers schema reaches the replaced
+    /// schema. Two replacements by the same type count as used when either
+    /// is.
+    pub fn unused_replacements(&self, space: &TypeSpace) -> Vec<Diagnostic> {
+        let mut used = HashSet::new();
+        for (_, entry) in space.iter() {
+            match &entry.details {
+                TypeDetails::Struct(details) => {
+                    for field in &details.fields {
+                        external_paths(&field.ty, &mut used);
+                    }
+                    if let Some(additional) = &details.additional {
+                        external_paths(additional, &mut used);
+                    }
+                }
+                TypeDetails::OneOf(details) => {
+                    for variant in &details.variants {
+                        external_paths(&variant.ty, &mut used);
+                    }
+                }
+                TypeDetails::Alias(ty) | TypeDetails::Newtype(ty) => external_paths(ty, &mut used),
+                TypeDetails::StringEnum(_) | TypeDetails::ValueEnum(_) | TypeDetails::Const(_) => {}
+            }
+        }
+        self.accepted
+            .iter()
+            .filter(|(_, path)| !used.contains(path.as_str()))
+            .map(|(schema, path)| {
+                Diagnostic::warning(
+                    Code::ReplacementUnused,
+                    format!("replacement {path:?} for schema {schema:?} is unused: no message payload or headers schema refers to that schema"),
+                )
+                .with_help("remove the replacement, or check that it names the schema the messages use")
+            })
+            .collect()
+    }
+}
+
+/// Adds the replacement type paths inside `ty` to `out`.
+fn external_paths<'t>(ty: &'t TypeRef, out: &mut HashSet<&'t str>) {
+    match ty {
+        TypeRef::External(path) => {
+            out.insert(path.as_str());
+        }
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => {
+            external_paths(inner, out);
+        }
+        _ => {}
     }
 }
 
