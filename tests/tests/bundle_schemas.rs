@@ -253,13 +253,13 @@ fn corpus_multi_file_documents_round_trip() {
         // Only the `$ref`s that did not resolve (into files in another
         // schema format, which the loader does not read) may stay external.
         let external: Vec<&String> = targets.iter().filter(|t| !t.starts_with('#')).collect();
-        if external.len() != bundle.kept.len() {
+        if external.len() != bundle.unresolved.len() {
             failures.push(format!(
-                "{}: external $refs remain: {external:?}, kept as unresolved: {:?}",
-                row.local_path, bundle.kept
+                "{}: external $refs remain: {external:?}, left as written: {:?}",
+                row.local_path, bundle.unresolved
             ));
         }
-        // Validate the bundle where the original lies, so a kept `$ref`
+        // Validate the bundle where the original lies, so an unresolved `$ref`
         // into an unread file still resolves relative to it. Both output
         // formats must read back as a valid document.
         let json = serde_json::to_string(&bundle.document).expect("the bundle prints");
@@ -304,7 +304,7 @@ fn examples_folder_refunds_round_trips() {
     let document = validation.document.as_ref().expect("the example loads");
     let version = validation.version.expect("the example has a version");
     let bundle = bundle_document(document, version).expect("the example bundles");
-    assert!(bundle.kept.is_empty());
+    assert!(bundle.unresolved.is_empty());
     let text = serde_json::to_string(&bundle.document).expect("the bundle prints");
     let again = validate_text(
         Path::new("/nonexistent/refunds.json"),

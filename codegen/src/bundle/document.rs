@@ -18,7 +18,7 @@
 //! version (an `info` object, say) is copied in place of its `$ref`. A
 //! `$ref` that does not resolve (such as one to an Avro file inside a
 //! payload in another schema format, which the loader does not read) stays
-//! as written and is listed in [`Bundle::kept`].
+//! as written and is listed in [`Bundle::unresolved`].
 
 use std::collections::{HashMap, HashSet};
 
@@ -41,11 +41,11 @@ const MAX_VALUES: usize = 10_000_000;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bundle {
     /// The document, with no `$ref` into another file except those in
-    /// [`Bundle::kept`].
+    /// [`Bundle::unresolved`].
     pub document: Json,
     /// Places (JSON pointers into [`Bundle::document`]) of the `$ref`s that
     /// did not resolve and so stay as written.
-    pub kept: Vec<String>,
+    pub unresolved: Vec<String>,
 }
 
 /// An error that stops bundling.
@@ -97,11 +97,11 @@ pub fn bundle_document(document: &Document, version: SpecVersion) -> Result<Bund
         document,
         version,
         hoisted: HashMap::new(),
-        taken: HashSet::new(),
+        used_names: HashSet::new(),
         components: Vec::new(),
         in_place: Vec::new(),
         path: Vec::new(),
-        kept: Vec::new(),
+        unresolved: Vec::new(),
         budget: MAX_VALUES,
     };
     bundler.claim_existing_names();
@@ -112,7 +112,7 @@ pub fn bundle_document(document: &Document, version: SpecVersion) -> Result<Bund
     bundler.place_components(&mut root)?;
     Ok(Bundle {
         document: Json::Object(root),
-        kept: bundler.kept,
+        unresolved: bundler.unresolved,
     })
 }
 
@@ -125,14 +125,14 @@ struct Bundler<'d> {
     /// Local `$ref` text of each target copied into `components`.
     hoisted: HashMap<TargetKey, String>,
     /// `(section, name)` pairs in use.
-    taken: HashSet<(String, String)>,
+    used_names: HashSet<(String, String)>,
     /// Copied targets as `(section, name, value)`, in the order found.
     components: Vec<(String, String, Json)>,
     /// Targets being copied in place, to detect cycles.
     in_place: Vec<TargetKey>,
     /// Keys from the root of the bundle to the current value.
     path: Vec<String>,
-    kept: Vec<String>,
+    unresolved: Vec<String>,
     budget: usize,
 }
 
@@ -143,7 +143,8 @@ impl Bundler<'_> {
         };
         for (section, entries) in components.as_mapping().into_iter().flat_map(|m| m.iter()) {
             for name in entries.as_mapping().into_iter().flat_map(|m| m.keys()) {
-                self.taken.insert((section.to_owned(), name.to_owned()));
+                self.used_names
+                    .insert((section.to_owned(), name.to_owned()));
             }
         }
     }
@@ -206,7 +207,7 @@ impl Bundler<'_> {
                 .follow(target.file, &target.pointer, target.node)
         });
         let Ok(target) = resolved else {
-            self.kept.push(self.pointer_text());
+            self.unresolved.push(self.pointer_text());
             return Ok(node.to_json());
         };
 
@@ -276,7 +277,7 @@ impl Bundler<'_> {
         let base = sanitize(&base);
         let mut name = base.clone();
         let mut suffix = 2;
-        while !self.taken.insert((section.clone(), name.clone())) {
+        while !self.used_names.insert((section.clone(), name.clone())) {
             name = format!("{base}_{suffix}");
             suffix += 1;
         }
@@ -539,7 +540,7 @@ mod tests {
         let root = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  c:\n    publish:\n      message:\n        schemaFormat: application/vnd.apache.avro;version=1.9.0\n        payload: {$ref: 'user.avsc'}\n";
         let bundle = bundle_files("avro", &[("api.yaml", root)]).expect("bundles");
         assert_eq!(
-            bundle.kept,
+            bundle.unresolved,
             ["/channels/c/publish/message/payload".to_owned()]
         );
         assert_eq!(

@@ -147,7 +147,7 @@ pub fn schema_json(document: &Document, schema: &SchemaRef) -> Result<Json, Diag
         root_key,
         survey,
         names: HashMap::new(),
-        taken: HashSet::new(),
+        used_names: HashSet::new(),
         definitions: Map::new(),
         depth: 0,
     };
@@ -363,7 +363,7 @@ struct Emitter<'d> {
     survey: Survey<'d>,
     /// Definition name of each target written under `definitions`.
     names: HashMap<TargetKey, String>,
-    taken: HashSet<String>,
+    used_names: HashSet<String>,
     definitions: Map<String, Json>,
     /// Number of `$ref`s being emitted inside one another.
     depth: usize,
@@ -472,7 +472,7 @@ impl Emitter<'_> {
         let base = sanitize(&base);
         let mut name = base.clone();
         let mut suffix = 2;
-        while !self.taken.insert(name.clone()) {
+        while !self.used_names.insert(name.clone()) {
             name = format!("{base}_{suffix}");
             suffix += 1;
         }

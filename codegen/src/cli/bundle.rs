@@ -109,7 +109,7 @@ pub fn run(args: &BundleArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    for pointer in &bundle.kept {
+    for pointer in &bundle.unresolved {
         eprintln!(
             "hookforge: warning: the $ref at {pointer} does not resolve, so it stays as written and still names another file"
         );
