@@ -57,7 +57,15 @@ mod money {
     pub struct Address(pub String);
 }
 
-const FIXTURES: &[&str] = &["names", "shapes", "traits_v2", "traits_v3", "customized"];
+// `cloudevents` is compiled and exercised in `generate_cloudevents.rs`.
+const FIXTURES: &[&str] = &[
+    "names",
+    "shapes",
+    "traits_v2",
+    "traits_v3",
+    "customized",
+    "cloudevents",
+];
 
 /// The options each fixture is generated with: `customized` exercises
 /// extra derives (one that every type already has, one some types have)

@@ -10,6 +10,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use super::cloudevent;
 use super::custom::Customization;
 use super::derive::{derivable, Derivable};
 use super::space::{
@@ -34,12 +35,19 @@ pub fn render(space: &TypeSpace, header: &[String]) -> String {
 /// for that type, by the last segment of its path, so it is never derived
 /// twice. Whether a derive compiles for every type is the caller's
 /// concern: `Hash` fails on a struct with an `f64` field, for example.
+///
+/// A struct that carries a CloudEvent's data ([`TypeSpace::cloud_event`])
+/// also derives `::hookforge::cloudevents::CloudEvent`, which needs the
+/// runtime's `cloudevents` feature. Other code does not need it.
 pub fn render_with(space: &TypeSpace, header: &[String], custom: &Customization) -> String {
     let derives = derivable(space);
     let extra = ExtraDerives::new(&custom.derives);
     let items: Vec<TokenStream> = space
         .iter()
-        .map(|(id, entry)| item(space, entry, derives[id.0], &extra))
+        .map(|(id, entry)| {
+            let cloud_event = space.cloud_event(id).map(cloudevent::attribute_tokens);
+            item(space, entry, derives[id.0], &extra, cloud_event)
+        })
         .collect();
     let tokens = quote! { #(#items)* };
     let mut out = String::new();
@@ -177,9 +185,11 @@ fn item(
     entry: &TypeEntry,
     derives: Derivable,
     extra: &ExtraDerives,
+    cloud_event: Option<TokenStream>,
 ) -> TokenStream {
     let name = ident(&entry.name);
     let docs = doc_attrs(&entry.docs);
+    let docs = quote!(#docs #cloud_event);
     match &entry.details {
         TypeDetails::Struct(details) => struct_item(space, &name, docs, details, derives, extra),
         TypeDetails::StringEnum(values) => string_enum(&name, docs, values, extra),

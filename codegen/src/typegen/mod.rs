@@ -3,6 +3,7 @@
 //! [`lower`] turns JSON Schema into a [`TypeSpace`], and [`emit`] writes it
 //! out as Rust source.
 
+mod cloudevent;
 mod custom;
 mod cycles;
 mod derive;
@@ -64,6 +65,7 @@ pub fn lower_messages_with(
     let mut messages = Vec::new();
     let mut diagnostics = Vec::new();
     let mut seen = Vec::new();
+    let mut candidates = Vec::new();
     let channel_messages = api.channels.values().flat_map(|c| c.messages.iter());
     for (key, message) in channel_messages.chain(api.components.messages.iter()) {
         let location = (message.location.file, message.location.pointer.clone());
@@ -86,6 +88,12 @@ pub fn lower_messages_with(
             &format!("{name}Headers"),
             &mut diagnostics,
         );
+        candidates.extend(cloudevent::candidate(
+            document,
+            &name,
+            message,
+            payload.as_ref(),
+        ));
         messages.push(MessageTypes {
             name,
             location: message.location.clone(),
@@ -93,8 +101,9 @@ pub fn lower_messages_with(
             headers,
         });
     }
-    let (space, lowering_diagnostics) = lowering.finish();
+    let (mut space, lowering_diagnostics) = lowering.finish();
     diagnostics.extend(lowering_diagnostics);
+    diagnostics.extend(cloudevent::assign(document, &mut space, candidates));
     GeneratedTypes {
         space,
         messages,

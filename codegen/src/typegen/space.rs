@@ -1,6 +1,9 @@
 //! The type space: every Rust type generated for a document, as data
 //! without Rust syntax.
 
+use std::collections::BTreeMap;
+
+use crate::cloudevents::CloudEventAttributes;
 use crate::pointer::JsonPointer;
 use crate::source::FileId;
 
@@ -182,12 +185,20 @@ pub enum Tagging {
 #[derive(Debug, Default)]
 pub struct TypeSpace {
     pub(crate) entries: Vec<TypeEntry>,
+    /// The structs that derive `CloudEvent`, with their attributes.
+    pub(crate) cloud_events: BTreeMap<TypeId, CloudEventAttributes>,
 }
 
 impl TypeSpace {
     /// Returns the type with id `id`.
     pub fn get(&self, id: TypeId) -> &TypeEntry {
         &self.entries[id.0]
+    }
+
+    /// Returns the CloudEvents attributes type `id` derives `CloudEvent`
+    /// with, when it is the data of a message recognised as a CloudEvent.
+    pub fn cloud_event(&self, id: TypeId) -> Option<&CloudEventAttributes> {
+        self.cloud_events.get(&id)
     }
 
     /// Iterates over all types in the order they were created.
