@@ -19,6 +19,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use hookforge::validation::{PayloadError, PayloadSchema};
 use hookforge_codegen::bundle::{bundle_document, schema_json, to_yaml};
 use hookforge_codegen::diagnostic::{Code, Diagnostic};
 use hookforge_codegen::model::{Message, SchemaRef};
@@ -312,4 +313,45 @@ fn examples_folder_refunds_round_trips() {
         Default::default(),
     );
     assert!(again.is_valid(), "{:?}", again.diagnostics);
+}
+
+/// Runs the bundled payload schema of the refunds example through the
+/// runtime's `PayloadSchema`, as a generated receiver does.
+#[test]
+fn refunds_schema_validates_in_runtime() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/refunds/asyncapi.yaml");
+    let validation = validate_file(&path, corpus_load_options());
+    let document = validation.document.as_ref().expect("the example loads");
+    let message = messages(&validation)
+        .into_iter()
+        .find(|m| m.name.as_deref() == Some("refund.requested"))
+        .expect("the example has a refund.requested message");
+    let payload = message.payload.as_ref().expect("the message has a payload");
+    let bundled = schema_json(document, payload).expect("the payload bundles");
+    // Generated code embeds the schema as a literal; a leaked string
+    // stands in for it here.
+    let text: &'static str = Box::leak(bundled.to_string().into_boxed_str());
+    let schema = PayloadSchema::new(text);
+
+    let example = message.examples[0]
+        .payload
+        .clone()
+        .expect("the example has a payload");
+    assert_eq!(schema.validate(&example), Ok(()));
+
+    let mut late = example.clone();
+    late["timestamp"] = serde_json::json!("yesterday");
+    let Err(PayloadError::Invalid(errors)) = schema.validate(&late) else {
+        panic!("a timestamp that is not a date-time was accepted");
+    };
+    assert_eq!(errors.errors[0].instance_path, "/timestamp");
+    assert_eq!(errors.errors[0].keyword, "format");
+
+    let mut reason = example;
+    reason["data"]["reason"] = serde_json::json!("bored");
+    let Err(PayloadError::Invalid(errors)) = schema.validate(&reason) else {
+        panic!("a reason outside the enum was accepted");
+    };
+    assert_eq!(errors.errors[0].instance_path, "/data/reason");
+    assert_eq!(errors.errors[0].keyword, "enum");
 }
