@@ -328,8 +328,8 @@ fn refunds_schema_validates_in_runtime() {
         .expect("the example has a refund.requested message");
     let payload = message.payload.as_ref().expect("the message has a payload");
     let bundled = schema_json(document, payload).expect("the payload bundles");
-    // Generated code embeds the schema as a literal; a leaked string
-    // stands in for it here.
+    // Generated code embeds the schema as a string literal, so the test
+    // leaks a string to get the same `&'static str`.
     let text: &'static str = Box::leak(bundled.to_string().into_boxed_str());
     let schema = PayloadSchema::new(text);
 
