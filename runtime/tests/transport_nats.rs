@@ -587,8 +587,9 @@ async fn restarted_receiver_resumes() {
             std::future::ready(Ok::<(), HandlerError>(()))
         }
     };
+    let first_client = async_nats::connect(URL).await.expect("connect");
     let receiver = NatsReceiver::new(verifier(), MemoryIdempotency::new(1000));
-    let subscription = Subscription::jetstream(&client, &consumer)
+    let subscription = Subscription::jetstream(&first_client, &consumer)
         .await
         .expect("subscribe");
     let shutdown = {
@@ -599,7 +600,9 @@ async fn restarted_receiver_resumes() {
         .await
         .expect("the first receiver stops in time")
         .expect("the first receiver ends cleanly");
+    // The first receiver's connection closes right after it stopped.
     drop(receiver);
+    drop(first_client);
 
     publish_range(15..30).await;
 

@@ -48,20 +48,34 @@ impl VerifiedMessage {
 /// assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
 /// assert_eq!(error.to_string(), "the inventory service is down");
 /// ```
+///
+/// Its message is the wrapped error's message, and
+/// [`get_ref`](Self::get_ref) returns the wrapped error, as
+/// [`std::io::Error`] does.
 #[derive(Debug, thiserror::Error)]
-#[error("{source}")]
+#[error("{error}")]
 pub struct HandlerError {
-    source: Box<dyn Error + Send + Sync>,
+    error: Box<dyn Error + Send + Sync>,
     retry_after: Option<Duration>,
 }
 
 impl HandlerError {
     /// Wraps the handler's error.
-    pub fn new(source: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+    pub fn new(error: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
         HandlerError {
-            source: source.into(),
+            error: error.into(),
             retry_after: None,
         }
+    }
+
+    /// Returns the wrapped error.
+    pub fn get_ref(&self) -> &(dyn Error + Send + Sync + 'static) {
+        self.error.as_ref()
+    }
+
+    /// Returns the wrapped error, consuming this one.
+    pub fn into_inner(self) -> Box<dyn Error + Send + Sync> {
+        self.error
     }
 
     /// Sets how long JetStream waits before redelivering, in place of the

@@ -191,9 +191,10 @@ impl<S: IdempotencyStore> NatsReceiver<S> {
     /// handling one message at a time.
     ///
     /// `shutdown` is checked between messages, so the message in progress
-    /// is handled and settled first. JetStream messages that the consumer
-    /// fetched but this receiver did not start are redelivered, to this
-    /// durable consumer, after its ack wait.
+    /// is handled and settled first, and the connection is flushed before
+    /// this returns, so the acknowledgements reached the server. JetStream
+    /// messages that the consumer fetched but this receiver did not start
+    /// are redelivered, to this durable consumer, after its ack wait.
     ///
     /// # Errors
     ///
@@ -203,6 +204,28 @@ impl<S: IdempotencyStore> NatsReceiver<S> {
         &self,
         subscription: Subscription,
         handler: H,
+        shutdown: D,
+    ) -> Result<(), TransportError>
+    where
+        H: Fn(VerifiedMessage) -> F + Send + Sync,
+        F: Future<Output = Result<(), HandlerError>> + Send + 'static,
+        D: Future<Output = ()>,
+    {
+        let client = subscription.client.clone();
+        let result = self.receive_all(subscription, &handler, shutdown).await;
+        // The client buffers acknowledgements. Flushing waits until the
+        // server has them, so a process that exits right after this returns
+        // causes no redeliveries.
+        if let Err(error) = client.flush().await {
+            tracing::warn!(%error, "failed to flush acknowledgements after receiving stopped");
+        }
+        result
+    }
+
+    async fn receive_all<H, F, D>(
+        &self,
+        subscription: Subscription,
+        handler: &H,
         shutdown: D,
     ) -> Result<(), TransportError>
     where
@@ -226,7 +249,7 @@ impl<S: IdempotencyStore> NatsReceiver<S> {
                     message,
                     jetstream: None,
                 };
-                self.receive(incoming, &handler).await;
+                self.receive(incoming, handler).await;
             },
             Source::JetStream(mut messages) => {
                 let mut consecutive_errors = 0;
@@ -244,7 +267,7 @@ impl<S: IdempotencyStore> NatsReceiver<S> {
                                 message: message.message.clone(),
                                 jetstream: Some(message),
                             };
-                            self.receive(incoming, &handler).await;
+                            self.receive(incoming, handler).await;
                             continue;
                         }
                         Some(Err(error)) => error,

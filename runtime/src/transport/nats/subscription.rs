@@ -111,6 +111,9 @@ impl DurableConsumer {
 pub struct Subscription {
     pub(super) source: Source,
     pub(super) name: String,
+    /// The connection, flushed when a receiver stops so that its last
+    /// acknowledgements reach the server.
+    pub(super) client: Client,
 }
 
 pub(super) enum Source {
@@ -170,6 +173,7 @@ impl Subscription {
         Ok(Subscription {
             source: Source::Core(subscriber),
             name: subject,
+            client: client.clone(),
         })
     }
 
@@ -208,6 +212,7 @@ impl Subscription {
         Ok(Subscription {
             source: Source::JetStream(Box::new(messages)),
             name,
+            client: client.clone(),
         })
     }
 
