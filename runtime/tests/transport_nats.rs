@@ -27,7 +27,7 @@ use tokio::task::JoinHandle;
 const URL: &str = "nats://127.0.0.1:4222";
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const OTHER_SECRET: &str = "whsec_dGhpcyBpcyBhbm90aGVyIHNlY3JldCBrZXkh";
-/// The longest any test waits for a message.
+/// Maximum time any test waits for a message.
 const WAIT: Duration = Duration::from_secs(15);
 
 /// Connects to the local server, or returns `None` after printing a skip

@@ -10,7 +10,7 @@ pub enum TransportError {
     InvalidAddress {
         /// The address as given.
         address: String,
-        /// Which rule it breaks.
+        /// The rule it breaks.
         reason: &'static str,
     },
     /// A header name or value cannot be carried by this transport.
@@ -18,7 +18,7 @@ pub enum TransportError {
     InvalidHeader {
         /// The header name as given.
         name: String,
-        /// Which rule it breaks.
+        /// The rule it breaks.
         reason: &'static str,
     },
     /// Connecting to the server failed.

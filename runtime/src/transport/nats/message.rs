@@ -20,7 +20,7 @@ pub struct VerifiedMessage {
     pub headers: Vec<(String, String)>,
     /// The payload bytes, exactly as signed.
     pub body: Bytes,
-    /// Which delivery this is, counting from 1. JetStream counts
+    /// The delivery count, 1 for the first delivery. JetStream counts
     /// redeliveries, and core NATS always delivers once.
     pub delivered: u64,
 }
@@ -37,7 +37,7 @@ impl VerifiedMessage {
 }
 
 /// A failure of a message handler. The receiver releases the claim on the
-/// webhook id and asks JetStream to redeliver the message.
+/// webhook id and sends JetStream a `NAK`, so it redelivers the message.
 ///
 /// ```
 /// use std::time::Duration;

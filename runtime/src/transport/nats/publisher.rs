@@ -29,7 +29,7 @@ pub const HEADER_NATS_MSG_ID: &str = "Nats-Msg-Id";
 ///   webhook id, so the stream drops a second copy published within its
 ///   duplicate window, such as a retry after a lost acknowledgement.
 /// - [`core`](Self::core) publishes through core NATS and returns once the
-///   server answered a flush, so the server received the message. Core
+///   server replied to a flush, so the server received the message. Core
 ///   NATS stores nothing: only subscribers connected at that moment get the
 ///   message, and a subscriber that fails to handle it never sees it again.
 ///
@@ -146,8 +146,8 @@ impl NatsTransport {
 
     /// Sets the policy for retrying transient failures. The default makes
     /// at most 5 attempts within 30 seconds, with backoff ceilings from
-    /// 100 ms doubling to 2 s, because the caller waits for `publish`; a
-    /// longer outage is better handled by an outbox.
+    /// 100 ms doubling to 2 s. It is short because the caller waits for
+    /// `publish`, and an outbox suits longer outages better.
     #[must_use]
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
@@ -239,19 +239,19 @@ impl NatsTransport {
     /// one when signing. The caller's signature headers are dropped, because
     /// each attempt signs anew.
     fn webhook_id(&self, headers: &mut Vec<(String, String)>) -> Option<String> {
-        let given = headers
+        let requested_id = headers
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(HEADER_ID))
             .map(|(_, value)| value.clone());
         if self.signer.is_none() {
-            return given;
+            return requested_id;
         }
         headers.retain(|(name, _)| {
             ![HEADER_ID, HEADER_TIMESTAMP, HEADER_SIGNATURE]
                 .iter()
                 .any(|signed| name.eq_ignore_ascii_case(signed))
         });
-        Some(given.unwrap_or_else(|| format!("msg_{}", uuid::Uuid::now_v7().simple())))
+        Some(requested_id.unwrap_or_else(|| format!("msg_{}", uuid::Uuid::now_v7().simple())))
     }
 
     /// Builds the header map of one attempt: the caller's headers, a fresh

@@ -16,7 +16,7 @@ use crate::retry::{NextStep, RetryPolicy, Verdict};
 use crate::signing::Verifier;
 use crate::transport::TransportError;
 
-/// The longest webhook id quoted in a log line, in characters.
+/// Maximum length of a webhook id quoted in a log line, in characters.
 const MAX_LOGGED_ID_CHARS: usize = 100;
 
 /// Consecutive errors from a JetStream consumer after which
@@ -48,6 +48,9 @@ const HANDLED_STATUS: u16 = 200;
 ///    [`retry_after`](HandlerError::retry_after), else the backoff of the
 ///    redelivery [`RetryPolicy`] for this delivery count. When the policy
 ///    gives up, the message gets a `TERM` and an error is logged.
+///
+/// One receiver handles one message at a time. For parallel handling, run
+/// several receivers on the same durable consumer or queue group.
 ///
 /// # Timestamps of stored messages
 ///

@@ -164,7 +164,7 @@ impl Subscription {
                 .await
                 .map_err(|error| failed(error.to_string()))?,
         };
-        // The server answers a flush after processing everything sent
+        // The server replies to a flush after processing everything sent
         // before it, the subscription included.
         client
             .flush()
