@@ -16,8 +16,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use hookforge_codegen::apigen;
 use hookforge_codegen::diagnostic::Code;
 use hookforge_codegen::model::{AsyncApi, Message};
+use hookforge_codegen::options::Perspective;
 use hookforge_codegen::typegen::{self, emit, TypeRef, TypeSpace};
 use hookforge_codegen::validate_file;
 use hookforge_tests::corpus::{corpus_dir_or_skip, corpus_load_options, report, workspace_root};
@@ -48,6 +50,8 @@ fn corpus_types_compile_and_examples_round_trip() {
     let mut foreign_format = 0;
     let mut failures = Vec::new();
     let mut contradicting_examples = 0;
+    let mut with_client = 0;
+    let mut skipped_operations = 0;
     for row in rows.iter().filter(|r| r.is_document() && !r.is_v1()) {
         let labelled_valid =
             row.validity == Validity::Valid && row.schema_check.starts_with("pass");
@@ -77,7 +81,24 @@ fn corpus_types_compile_and_examples_round_trip() {
         }
         generated += 1;
         let module = format!("d{}", modules.len());
-        let code = emit::render(&types.space, &[format!("from {}", row.local_path)]);
+        let mut code = emit::render(&types.space, &[format!("from {}", row.local_path)]);
+        // The API code of both sides: the Application side next to the
+        // types, the Mirror side in a child module that sees the types
+        // through a glob import, as its own items shadow the parent's.
+        let application = apigen::generate_api(document, &api, &types, Perspective::Application);
+        let mirror = apigen::generate_api(document, &api, &types, Perspective::Mirror);
+        if application.code.contains("pub struct Client")
+            || mirror.code.contains("pub struct Client")
+        {
+            with_client += 1;
+        }
+        skipped_operations += application.diagnostics.len();
+        code.push_str(&application.code);
+        if !mirror.code.is_empty() {
+            code.push_str("\npub mod mirror {\n#![allow(unused_imports)]\nuse super::*;\n");
+            code.push_str(&mirror.code);
+            code.push_str("}\n");
+        }
         fs::write(
             crate_dir.join("src/docs").join(format!("{module}.rs")),
             code,
@@ -163,7 +184,8 @@ fn corpus_types_compile_and_examples_round_trip() {
     let round_trip_failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
 
     report(&format!(
-        "corpus types: {generated} documents generated and compiled, {foreign_format} rejected for another schema format, \
+        "corpus types: {generated} documents generated and compiled ({with_client} with HTTP operations, \
+         {skipped_operations} operations left without API code), {foreign_format} rejected for another schema format, \
          {} failed; {} examples round-tripped, {} failed, {contradicting_examples} skipped as contradicting their schema",
         failures.len(),
         examples.len() - round_trip_failures.len(),
@@ -228,7 +250,7 @@ fn write_crate(dir: &Path, modules: &[String], examples: &[Example]) {
     let runtime: PathBuf = workspace_root().join("runtime");
     let manifest = format!(
         "[package]\nname = \"hookforge-corpus-types\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\nhookforge = {{ path = {:?} }}\n\n[workspace]\n",
+         [dependencies]\nhookforge = {{ path = {:?}, features = [\"api\"] }}\n\n[workspace]\n",
         runtime.canonicalize().unwrap_or(runtime).display().to_string()
     );
     fs::write(dir.join("Cargo.toml"), manifest).expect("writable");

@@ -19,7 +19,7 @@ fn docs(lines: &[String]) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// All API items of `plan`.
+/// Builds all API items of `plan`.
 pub(super) fn items(plan: &Plan) -> TokenStream {
     let parameters = plan.parameters.iter().map(parameters_item);
     let operations = plan.sent.iter().chain(&plan.received);
@@ -370,22 +370,22 @@ fn handler(plan: &Plan) -> TokenStream {
         /// Handles the document's incoming messages; [`router`] calls one
         /// method per received operation.
         ///
-        /// A method's `Ok` answers 204 No Content, or 200 with the reply as
-        /// JSON for a request/reply operation. Its `Err` answers with
-        /// `::hookforge::api::HandlerError::status`: 5xx makes the sender
-        /// retry, 422 does not.
+        /// A method's `Ok` becomes 204 No Content, or 200 with the reply as
+        /// JSON for a request/reply operation. Its `Err` becomes the status
+        /// of `::hookforge::api::HandlerError::status`: the sender retries
+        /// a 5xx and gives up on a 422.
         pub trait #name: ::std::marker::Send + ::std::marker::Sync + 'static {
             #(#methods)*
         }
 
         /// Builds the axum router of the received operations.
         ///
-        /// Per request: an unknown path gets 404, as does a path parameter
-        /// outside its allowed values; then the receiver reads the body (413
-        /// when too large), verifies the signature (401) and deduplicates by
-        /// `webhook-id`; then the message is decoded (400 with the errors as
-        /// JSON), the operation's message picked by trying each in turn, and
-        /// the handler called.
+        /// An unknown path gets 404, as does a path parameter outside its
+        /// allowed values. Then the receiver reads the body (413 when too
+        /// large), verifies the signature (401) and deduplicates by
+        /// `webhook-id`. Then the payload is validated against its schema
+        /// and decoded (400 with the errors as JSON), trying each message of
+        /// the operation in turn, and the handler is called.
         pub fn router<H: #name, S: ::hookforge::idempotency::IdempotencyStore>(
             handler: H,
             receiver: ::hookforge::server::WebhookReceiver<S>,
@@ -400,7 +400,7 @@ fn handler(plan: &Plan) -> TokenStream {
     }
 }
 
-/// The decoding call of one candidate; `schema` names its `static`
+/// Builds the decoding call of one candidate; `schema` names its `static`
 /// `::hookforge::validation::PayloadSchema` when it has a schema.
 fn decode_candidate(candidate: &Candidate, schema: &Ident) -> TokenStream {
     let payload = &candidate.payload;
@@ -418,7 +418,7 @@ fn decode_candidate(candidate: &Candidate, schema: &Ident) -> TokenStream {
     }
 }
 
-/// A raw string literal of `text`, with enough `#`s that no `"#...` in
+/// Writes `text` as a raw string literal with enough `#`s that no `"#...` in
 /// the text ends it early.
 fn raw_string(text: &str) -> TokenStream {
     let mut hashes = String::from("#");
@@ -431,7 +431,7 @@ fn raw_string(text: &str) -> TokenStream {
         .unwrap_or_else(|_| Literal::string(text).into_token_stream())
 }
 
-/// The `static` schemas of an operation's candidates, named `SCHEMA_<n>`.
+/// Builds the `static` schemas of an operation's candidates, named `SCHEMA_<n>`.
 fn schema_statics(candidates: &[Candidate]) -> (TokenStream, Vec<Ident>) {
     let names: Vec<Ident> = (0..candidates.len())
         .map(|index| format_ident!("SCHEMA_{}", index))

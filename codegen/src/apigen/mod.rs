@@ -28,10 +28,11 @@
 //!   `router(handler, receiver) -> axum::Router`: the route is the channel
 //!   address with the method of the http operation binding (POST by
 //!   default). A parameter outside its allowed values gets 404 before the
-//!   signature is checked; a message that does not decode gets 400 with the
-//!   errors as JSON. With several messages, each is tried in turn, closed
-//!   structs with more required properties first, so a `const` or
-//!   discriminator property that differs between them selects the message.
+//!   signature is checked. A payload that fails its schema or does not
+//!   decode gets 400 with the errors as JSON. With several messages, each
+//!   is tried in turn, closed structs with more required properties first,
+//!   so a `const` or discriminator property that differs between them
+//!   selects the message.
 //! - `mod servers`: one function per `http` or `https` server returning its
 //!   URL, with variable defaults filled in and a `&str` argument per
 //!   variable without a default.
@@ -40,14 +41,17 @@
 //!
 //! An operation gets no code, and a warning with code
 //! `unsupported-operation`, when a server of its channel uses another
-//! protocol than HTTP (see [`transport`]), its channel has no address or an
+//! protocol than HTTP (see the `transport` module), its channel has no address or an
 //! address that is not a path with whole-segment parameters, a message
 //! has a content type other than JSON, a sent operation uses another HTTP
 //! method than POST, or a received one repeats the method and path of an
 //! earlier one. Its message types are generated all the same.
 //!
-//! NOTE: a message's correlation id is not filled in by the sender, and
-//! payloads are checked by decoding only, not against their JSON Schema.
+//! Received payloads are validated against their message's JSON Schema
+//! (bundled by [`crate::bundle::schema_json`] and embedded as a string)
+//! before they are decoded; headers are checked by decoding only.
+//!
+//! NOTE: a message's correlation id is not filled in by the sender.
 
 mod emit;
 mod plan;
@@ -74,6 +78,42 @@ pub struct GeneratedApi {
 
 /// Generates the client, handler, router, parameters and servers of the
 /// operations in `api`, referring to the message types in `types`.
+///
+/// # Example
+///
+/// ```
+/// use std::path::Path;
+/// use hookforge_codegen::{apigen, document::LoadOptions, options::Perspective, typegen};
+///
+/// let text = r#"
+/// asyncapi: 3.0.0
+/// info: {title: Orders, version: '1'}
+/// channels:
+///   orders:
+///     address: /orders/{orderId}
+///     parameters:
+///       orderId: {}
+///     messages:
+///       placed:
+///         payload: {type: object, properties: {total: {type: integer}}}
+/// operations:
+///   orderPlaced:
+///     action: send
+///     channel: {$ref: '#/channels/orders'}
+/// "#;
+/// let validation = hookforge_codegen::validate_text(Path::new("orders.yaml"), text, LoadOptions::default());
+/// let document = validation.document.as_ref().expect("the document parses");
+/// let api = validation.model().expect("the version is supported");
+/// let types = typegen::lower_messages(document, &api);
+///
+/// let sender = apigen::generate_api(document, &api, &types, Perspective::Application);
+/// assert!(sender.code.contains("pub async fn order_placed("));
+/// assert!(sender.code.contains("pub struct OrdersParameters"));
+///
+/// let receiver = apigen::generate_api(document, &api, &types, Perspective::Mirror);
+/// assert!(receiver.code.contains("pub trait Handler"));
+/// assert!(receiver.code.contains("\"/orders/{p0}\""));
+/// ```
 pub fn generate_api(
     document: &Document,
     api: &AsyncApi,

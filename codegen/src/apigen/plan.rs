@@ -1,6 +1,6 @@
-//! What to generate for a document's operations, decided before any Rust
+//! The generation plan of a document's operations, made before any Rust
 //! syntax: which operations are sent and which received, their message
-//! types, routes and names, and why an operation is left out.
+//! types, routes and names, and the reason an operation is left out.
 
 use std::collections::HashSet;
 
@@ -88,7 +88,7 @@ pub(super) struct MessageSet {
 }
 
 impl MessageSet {
-    /// The Rust type of the set.
+    /// Returns the Rust type of the set.
     pub fn type_tokens(&self) -> TokenStream {
         match (&self.enum_name, self.candidates.first()) {
             (Some(name), _) => {
@@ -516,7 +516,7 @@ fn reply_set(
     Ok(set)
 }
 
-/// Whether a media type is JSON: `application/json` or any `+json` type.
+/// Checks whether a media type is JSON: `application/json` or any `+json` type.
 pub(super) fn is_json(content_type: &str) -> bool {
     let essence = content_type
         .split(';')
