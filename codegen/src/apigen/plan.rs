@@ -478,7 +478,7 @@ fn message_set<'a>(
         return Ok(None);
     }
     // Stable: equally specific messages keep the document's order.
-    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    candidates.sort_by_key(|(specificity, _)| std::cmp::Reverse(*specificity));
     let enum_name = (candidates.len() > 1).then(|| scope.claim(enum_name));
     Ok(Some(MessageSet {
         enum_name,
