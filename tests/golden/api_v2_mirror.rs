@@ -267,10 +267,10 @@ impl<S: ::hookforge::outbox::OutboxStore> Client<S> {
 /// Handles the document's incoming messages; [`router`] calls one
 /// method per received operation.
 ///
-/// A method's `Ok` answers 204 No Content, or 200 with the reply as
-/// JSON for a request/reply operation. Its `Err` answers with
-/// `::hookforge::api::HandlerError::status`: 5xx makes the sender
-/// retry, 422 does not.
+/// A method's `Ok` becomes 204 No Content, or 200 with the reply as
+/// JSON for a request/reply operation. Its `Err` becomes the status
+/// of `::hookforge::api::HandlerError::status`: the sender retries
+/// a 5xx and gives up on a 422.
 pub trait Handler: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// The application sends this when a payment is captured.
     ///
@@ -286,12 +286,12 @@ pub trait Handler: ::std::marker::Send + ::std::marker::Sync + 'static {
 }
 /// Builds the axum router of the received operations.
 ///
-/// Per request: an unknown path gets 404, as does a path parameter
-/// outside its allowed values; then the receiver reads the body (413
-/// when too large), verifies the signature (401) and deduplicates by
-/// `webhook-id`; then the message is decoded (400 with the errors as
-/// JSON), the operation's message picked by trying each in turn, and
-/// the handler called.
+/// An unknown path gets 404, as does a path parameter outside its
+/// allowed values. Then the receiver reads the body (413 when too
+/// large), verifies the signature (401) and deduplicates by
+/// `webhook-id`. Then the payload is validated against its schema
+/// and decoded (400 with the errors as JSON), trying each message of
+/// the operation in turn, and the handler is called.
 pub fn router<H: Handler, S: ::hookforge::idempotency::IdempotencyStore>(
     handler: H,
     receiver: ::hookforge::server::WebhookReceiver<S>,
