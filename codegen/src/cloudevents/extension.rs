@@ -79,8 +79,8 @@ pub enum ExtensionError {
 }
 
 impl ExtensionError {
-    /// The field of the extension the problem is in; `None` for the
-    /// extension as a whole (a wrong type or a missing field).
+    /// Returns the field of the extension the problem is in, or `None` for
+    /// the extension as a whole (a wrong type or a missing field).
     pub fn field(&self) -> Option<&str> {
         match self {
             ExtensionError::NotAMapping { .. } | ExtensionError::Missing { .. } => None,
@@ -92,7 +92,7 @@ impl ExtensionError {
         }
     }
 
-    /// How to fix the problem.
+    /// Returns how to fix the problem.
     pub fn help(&self) -> String {
         match self {
             ExtensionError::NotAMapping { .. } | ExtensionError::Missing { .. } => {
@@ -115,8 +115,7 @@ impl ExtensionError {
                 FIELDS.join(", ")
             ),
             ExtensionError::NotAbsoluteUri { .. } => {
-                "use a URI with a scheme, such as https://example.com/schemas/order.json"
-                    .to_owned()
+                "use a URI with a scheme, such as https://example.com/schemas/order.json".to_owned()
             }
             ExtensionError::NotJsonMediaType { .. } => {
                 "use application/json or another JSON media type (`+json`); generated \
@@ -149,6 +148,7 @@ pub fn parse_extension(value: &Value) -> Result<CloudEventAttributes, Vec<Extens
             found: json_type(value),
         }]);
     };
+
     let mut errors = Vec::new();
     for key in fields.keys() {
         if !FIELDS.contains(&key.as_str()) {
@@ -158,6 +158,7 @@ pub fn parse_extension(value: &Value) -> Result<CloudEventAttributes, Vec<Extens
             });
         }
     }
+
     let mut string = |field: &'static str, required: bool| -> Option<String> {
         match fields.get(field) {
             None if required => {
@@ -186,6 +187,7 @@ pub fn parse_extension(value: &Value) -> Result<CloudEventAttributes, Vec<Extens
     let subject = string("subject", false);
     let dataschema = string("dataschema", false);
     let datacontenttype = string("datacontenttype", false);
+
     if let Some(value) = dataschema.as_deref().filter(|v| !is_absolute_uri(v)) {
         errors.push(ExtensionError::NotAbsoluteUri {
             value: value.to_owned(),
@@ -199,6 +201,7 @@ pub fn parse_extension(value: &Value) -> Result<CloudEventAttributes, Vec<Extens
             value: value.to_owned(),
         });
     }
+
     match (ty, source) {
         (Some(ty), Some(source)) if errors.is_empty() => Ok(CloudEventAttributes {
             ty,
@@ -222,7 +225,7 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
-/// Whether `value` is an absolute URI: a scheme (a letter, then letters,
+/// Checks whether `value` is an absolute URI: a scheme (a letter, then letters,
 /// digits, `+`, `-` or `.`), a colon and a non-empty rest without spaces.
 /// This is the rule `#[derive(CloudEvent)]` applies to `dataschema`.
 fn is_absolute_uri(value: &str) -> bool {
@@ -236,8 +239,8 @@ fn is_absolute_uri(value: &str) -> bool {
         && !value.chars().any(char::is_whitespace)
 }
 
-/// Whether `media_type` is a JSON media type (`application/json`,
-/// `text/json` or a `+json` suffix), the rule `#[derive(CloudEvent)]`
+/// Checks whether `media_type` is a JSON media type (`application/json`,
+/// `text/json` or a `+json` suffix). This is the rule `#[derive(CloudEvent)]`
 /// applies to `datacontenttype`.
 fn is_json_media_type(media_type: &str) -> bool {
     let essence = media_type

@@ -1,7 +1,7 @@
 //! Messages that carry CloudEvents, and the attributes their generated
 //! types derive `CloudEvent` with.
 //!
-//! A document says a message is a CloudEvent in one of two ways:
+//! A document marks a message as a CloudEvent in one of two ways:
 //!
 //! - The `x-cloudevents` message extension declares the fixed attributes:
 //!   `x-cloudevents: {type: com.example.order.created, source: /orders}`,
@@ -27,7 +27,7 @@ pub use shape::{detect, Mode, Shape};
 
 use crate::document::{Document, Target};
 
-/// Which generated type is the event data.
+/// The generated type that carries the event data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DataLocation {
     /// The payload is the data.
@@ -37,7 +37,7 @@ pub enum DataLocation {
     DataProperty,
 }
 
-/// What a message's extension and schemas say about its CloudEvent.
+/// The CloudEvent of a message, as its extension and schemas describe it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recognition {
     /// The `type` and `source` are known, from `x-cloudevents` or from the
@@ -45,7 +45,7 @@ pub enum Recognition {
     Fixed {
         /// The attributes for the derive.
         attributes: CloudEventAttributes,
-        /// Which type is the event data.
+        /// The type that carries the event data.
         data: DataLocation,
         /// Whether `x-cloudevents` declared the attributes.
         declared: bool,
@@ -60,6 +60,32 @@ pub enum Recognition {
 ///
 /// Returns `Ok(None)` for a message that is no CloudEvent, and the problems
 /// of `extension` when it is not a valid declaration.
+///
+/// # Examples
+///
+/// ```
+/// use std::path::Path;
+/// use hookforge_codegen::cloudevents::{recognize, DataLocation, Recognition};
+/// use hookforge_codegen::document::{Document, LoadOptions, Target};
+/// use hookforge_codegen::pointer::JsonPointer;
+///
+/// let text = "properties:\n  specversion: {const: '1.0'}\n  id: {type: string}\n  \
+///             source: {const: /orders}\n  type: {const: com.example.order.created}\n";
+/// let (document, _) = Document::from_text(Path::new("payload.yaml"), text, LoadOptions::default());
+/// let document = document.expect("the text parses");
+/// let payload = Target {
+///     file: document.root_file(),
+///     pointer: JsonPointer::root(),
+///     node: document.root(),
+/// };
+/// let recognition = recognize(&document, None, None, Some(&payload)).expect("no extension");
+/// let Some(Recognition::Fixed { attributes, data, .. }) = recognition else {
+///     panic!("the payload is a structured-mode CloudEvent: {recognition:?}");
+/// };
+/// assert_eq!(attributes.ty, "com.example.order.created");
+/// assert_eq!(attributes.source, "/orders");
+/// assert_eq!(data, DataLocation::DataProperty);
+/// ```
 pub fn recognize(
     document: &Document,
     extension: Option<&Value>,
@@ -113,4 +139,3 @@ impl Shape {
         names
     }
 }
-

@@ -14,11 +14,11 @@ use crate::tree::Node;
 /// Attributes").
 const REQUIRED: [&str; 4] = ["id", "source", "specversion", "type"];
 
-/// How deep `allOf` and `$ref` chains are followed, so a schema that
-/// contains itself ends.
+/// Maximum depth of the `allOf` and `$ref` chains followed, so that a
+/// schema that contains itself ends.
 const MAX_DEPTH: usize = 16;
 
-/// How a message carries its CloudEvent.
+/// The place of a message's CloudEvent attributes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     /// Attributes in headers, the payload is the event data.
@@ -31,7 +31,7 @@ pub enum Mode {
 /// A CloudEvents-shaped message, as its schemas describe it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shape {
-    /// Where the attributes are.
+    /// The place of the attributes.
     pub mode: Mode,
     /// The `type`, when its schema fixes it with `const` or a one-value
     /// `enum`.

@@ -1,5 +1,5 @@
-//! Which generated types derive `CloudEvent`, and the attribute tokens
-//! they get.
+//! Selection of the generated types that derive `CloudEvent`, and their
+//! attribute tokens.
 //!
 //! Each message recognised as a CloudEvent with fixed attributes (see
 //! [`crate::cloudevents`]) marks its data type: the payload type, or the
@@ -25,11 +25,11 @@ use crate::model::{Location, Message, SchemaRef};
 pub(super) struct Candidate {
     /// Message name, for diagnostics.
     pub name: String,
-    /// Where the message is defined.
+    /// Location of the message definition.
     pub location: Location,
     /// The attributes to derive with.
     pub attributes: CloudEventAttributes,
-    /// Which type is the data.
+    /// The type that carries the event data.
     pub data: DataLocation,
     /// The payload type.
     pub payload: Option<TypeRef>,

@@ -94,7 +94,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 }
 
 /// Decodes a verified webhook into an `OrderCreated` and passes it on.
-/// Answers 400 Bad Request when the body is no `OrderCreated` event.
+/// Responds with 400 Bad Request when the body is no `OrderCreated` event.
 async fn handle(webhook: VerifiedWebhook, received: &mpsc::Sender<OrderCreated>) -> StatusCode {
     let order = webhook
         .cloudevent()

@@ -117,7 +117,11 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].severity, Severity::Error);
         assert_eq!(found[0].pointer, "/components/messages/m/x-cloudevents");
-        assert!(found[0].message.contains("`source`"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("`source`"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
@@ -135,9 +139,8 @@ mod tests {
 
     #[test]
     fn wrong_extension_on_trait_is_error() {
-        let text = format!(
-            "{HEAD}components:\n  messageTraits:\n    ce:\n      x-cloudevents: 5\n"
-        );
+        let text =
+            format!("{HEAD}components:\n  messageTraits:\n    ce:\n      x-cloudevents: 5\n");
         let found = with_code(&text, Code::InvalidCloudEvents);
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(
