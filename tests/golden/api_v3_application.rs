@@ -474,12 +474,18 @@ impl<S: ::hookforge::outbox::OutboxStore> Client<S> {
         ::hookforge::api::ClientError,
     > {
         let endpoint = ::hookforge::api::join_url(&self.base_url, "/inventory");
-        let outgoing = ::hookforge::api::Outgoing::json(
-                "stock.changed",
-                "application/json",
-                &message.payload,
-            )?
-            .with_headers(&message.headers)?;
+        let outgoing = {
+            let mut message = message;
+            if message.headers.x_request_id.is_empty() {
+                message.headers.x_request_id = ::hookforge::api::new_correlation_id();
+            }
+            ::hookforge::api::Outgoing::json(
+                    "stock.changed",
+                    "application/json",
+                    &message.payload,
+                )?
+                .with_headers(&message.headers)?
+        };
         ::hookforge::api::send(&self.sender, endpoint, outgoing).await
     }
     /// Asks a partner for a shipping quote.

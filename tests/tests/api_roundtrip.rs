@@ -224,6 +224,18 @@ async fn client_messages_reach_handler_typed_once() {
         .publish_stock_change(hookforge::api::Message::new(stock, headers))
         .await
         .expect("stock change is stored");
+    let without_id = app::StockChangedPayload {
+        sku: "sku-2".to_owned(),
+        quantity: 1,
+        ..Default::default()
+    };
+    client
+        .publish_stock_change(hookforge::api::Message::new(
+            without_id,
+            app::StockChangedHeaders::default(),
+        ))
+        .await
+        .expect("stock change without a request id is stored");
     sender.run_until_idle().await;
 
     let expected_parameters = mirror::OrderEventsParameters {
@@ -261,7 +273,19 @@ async fn client_messages_reach_handler_typed_once() {
         ),
     ];
     // The worker delivers concurrently, so the arrival order varies.
-    let seen = recorder.seen();
+    let mut seen = recorder.seen();
+    let filled = seen
+        .iter()
+        .position(|s| matches!(s, Seen::Stock(payload, _) if payload.sku == "sku-2"))
+        .expect("the stock change without a request id arrives");
+    let Seen::Stock(_, filled_headers) = seen.remove(filled) else {
+        unreachable!("position matched a stock change");
+    };
+    assert_eq!(
+        filled_headers.x_request_id.len(),
+        36,
+        "the client fills the correlation id with a UUID: {filled_headers:?}"
+    );
     assert_eq!(seen.len(), expected.len(), "{seen:#?}");
     for message in &expected {
         let count = seen.iter().filter(|s| *s == message).count();

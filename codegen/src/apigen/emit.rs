@@ -190,18 +190,43 @@ fn message_enum(set: &MessageSet, operation: &OperationPlan) -> TokenStream {
     }
 }
 
-/// `Outgoing` for one candidate whose value is bound to `value`.
+/// Builds the `Outgoing` of one candidate whose value is bound to `value`,
+/// filling an empty correlation id first.
 fn outgoing(candidate: &Candidate, value: &TokenStream) -> TokenStream {
     let event_type = &candidate.event_type;
     let content_type = &candidate.content_type;
-    match &candidate.headers {
-        Some(_) => quote! {
-            ::hookforge::api::Outgoing::json(#event_type, #content_type, &#value.payload)?
-                .with_headers(&#value.headers)?
-        },
-        None => quote! {
+    let Some(_) = &candidate.headers else {
+        return quote! {
             ::hookforge::api::Outgoing::json(#event_type, #content_type, &#value)?
-        },
+        };
+    };
+    let encode = quote! {
+        ::hookforge::api::Outgoing::json(#event_type, #content_type, &#value.payload)?
+            .with_headers(&#value.headers)?
+    };
+    let Some(correlation) = &candidate.correlation else {
+        return encode;
+    };
+    let field = ident(&correlation.ident);
+    let fill = if correlation.optional {
+        quote! {
+            if #value.headers.#field.is_none() {
+                #value.headers.#field = ::std::option::Option::Some(::hookforge::api::new_correlation_id());
+            }
+        }
+    } else {
+        quote! {
+            if #value.headers.#field.is_empty() {
+                #value.headers.#field = ::hookforge::api::new_correlation_id();
+            }
+        }
+    };
+    quote! {
+        {
+            let mut #value = #value;
+            #fill
+            #encode
+        }
     }
 }
 

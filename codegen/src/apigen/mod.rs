@@ -51,7 +51,11 @@
 //! (bundled by [`crate::bundle::schema_json`] and embedded as a string)
 //! before they are decoded; headers are checked by decoding only.
 //!
-//! NOTE: a message's correlation id is not filled in by the sender.
+//! A client method fills an empty correlation id with
+//! `::hookforge::api::new_correlation_id()` (a UUID v7) when the message's
+//! `correlationId` points to a top-level string header
+//! (`$message.header#/<name>`). NOTE: an id in the payload, in a nested
+//! header or in a non-string header is left to the caller.
 
 mod emit;
 mod plan;

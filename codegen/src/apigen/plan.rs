@@ -115,6 +115,18 @@ pub(super) struct Candidate {
     /// The payload's self-contained JSON Schema, as JSON text; `None` when
     /// the message has no payload or its schema cannot be bundled.
     pub schema: Option<String>,
+    /// The header field the client fills with a new id when it is empty.
+    pub correlation: Option<CorrelationField>,
+}
+
+/// A string header field that carries the message's correlation id.
+#[derive(Debug)]
+pub(super) struct CorrelationField {
+    /// The field's Rust identifier.
+    pub ident: String,
+    /// Whether the field is an `Option<String>` (empty is `None`) rather
+    /// than a `String` (empty is `""`).
+    pub optional: bool,
 }
 
 impl Candidate {
@@ -447,6 +459,10 @@ fn message_set<'a>(
             Some(ty) => emit::type_tokens(&types.space, ty),
             None => quote!(::hookforge::serde_json::Value),
         };
+        let correlation = generated
+            .and_then(|m| m.headers.as_ref())
+            .zip(message.correlation_id.as_ref())
+            .and_then(|(ty, id)| correlation_field(types, ty, &id.location));
         let headers = generated.and_then(|m| m.headers.as_ref()).map(|ty| {
             (
                 emit::type_tokens(&types.space, ty),
@@ -471,6 +487,7 @@ fn message_set<'a>(
                 payload,
                 headers,
                 schema,
+                correlation,
             },
         ));
     }
@@ -543,6 +560,35 @@ fn specificity(types: &GeneratedTypes, payload: Option<&TypeRef>) -> (bool, bool
         ),
         _ => (false, false, 0, 0),
     }
+}
+
+/// Finds the header field a correlation id `location` such as
+/// `$message.header#/requestId` points to. Only a top-level string
+/// property qualifies; other locations (the payload, nested or typed
+/// properties) are left for the caller to fill.
+fn correlation_field(
+    types: &GeneratedTypes,
+    headers: &TypeRef,
+    location: &str,
+) -> Option<CorrelationField> {
+    let property = location.strip_prefix("$message.header#/")?;
+    if property.contains('/') || property.contains('~') {
+        return None;
+    }
+    let TypeRef::Named(id) = headers else {
+        return None;
+    };
+    let TypeDetails::Struct(details) = &types.space.get(*id).details else {
+        return None;
+    };
+    let field = details.fields.iter().find(|f| f.wire_name == property)?;
+    if field.ty != TypeRef::String || field.nullable {
+        return None;
+    }
+    Some(CorrelationField {
+        ident: field.ident.clone(),
+        optional: !field.required,
+    })
 }
 
 fn property_names(types: &GeneratedTypes, headers: &TypeRef) -> Vec<String> {

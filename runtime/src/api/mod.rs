@@ -30,7 +30,7 @@ pub use handle::{
 };
 pub use headers::{header_pairs, read_headers, HeaderError};
 pub use message::Message;
-pub use send::{request, send, ClientError, Outgoing};
+pub use send::{new_correlation_id, request, send, ClientError, Outgoing};
 
 /// The axum version generated routers are built with.
 pub use axum;

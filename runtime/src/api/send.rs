@@ -93,6 +93,18 @@ impl Outgoing {
     }
 }
 
+/// Creates a correlation id: a UUID v7 in its hyphenated form, so ids sort
+/// by creation time.
+///
+/// ```
+/// let id = hookforge::api::new_correlation_id();
+/// assert_eq!(id.len(), 36);
+/// assert_ne!(id, hookforge::api::new_correlation_id());
+/// ```
+pub fn new_correlation_id() -> String {
+    uuid::Uuid::now_v7().hyphenated().to_string()
+}
+
 /// Stores `outgoing` for delivery to `endpoint` in `sender`'s outbox.
 ///
 /// # Errors
