@@ -227,7 +227,7 @@ pub(super) fn plan(
         if !sends && !ROUTER_METHODS.contains(&http_method.as_str()) {
             diagnostics.push(skip(
                 format!("operation `{id}` uses HTTP method {http_method:?}, which the generated router does not support"),
-                "use POST, PUT, PATCH or DELETE",
+                "use POST, PUT, PATCH, DELETE or GET",
             ));
             continue;
         }
@@ -318,7 +318,7 @@ pub(super) fn plan(
 }
 
 /// Methods the generated router accepts, as axum `MethodFilter` names.
-pub(super) const ROUTER_METHODS: &[&str] = &["POST", "PUT", "PATCH", "DELETE"];
+pub(super) const ROUTER_METHODS: &[&str] = &["POST", "PUT", "PATCH", "DELETE", "GET"];
 
 fn skipped(document: &Document, operation: &Operation, message: String, help: &str) -> Diagnostic {
     let diagnostic = Diagnostic::warning(Code::UnsupportedOperation, message).with_help(help);

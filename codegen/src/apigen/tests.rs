@@ -170,3 +170,26 @@ fn channel_without_address_is_skipped() {
     );
     assert!(generated.code.is_empty(), "{}", generated.code);
 }
+
+#[test]
+fn unsupported_router_method_is_skipped() {
+    let operation = |method: &str| {
+        format!(
+            "  poll:
+    action: receive
+    channel: {{$ref: '#/channels/orders'}}
+    messages: [{{$ref: '#/channels/orders/messages/placed'}}]
+    bindings:
+      http: {{method: {method}}}"
+        )
+    };
+    let get = generate(ORDERS, &operation("GET"), Perspective::Application);
+    assert!(warnings(&get).is_empty(), "{:?}", warnings(&get));
+    assert!(get.code.contains("MethodFilter::GET"));
+
+    let head = generate(ORDERS, &operation("HEAD"), Perspective::Application);
+    let warnings = warnings(&head);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("\"HEAD\""), "{}", warnings[0]);
+    assert!(!head.code.contains("fn poll("));
+}
