@@ -1,6 +1,6 @@
 //! `RequestSender`, the direct signed request behind generated
 //! request/reply methods, against an axum endpoint on loopback that
-//! verifies each attempt and answers from a script.
+//! verifies each attempt and responds from a script.
 
 #![deny(warnings)]
 
@@ -23,7 +23,7 @@ fn signing_key() -> SigningKey {
 /// The webhook ids of the attempts the endpoint received, in order.
 type Attempts = Arc<Mutex<Vec<String>>>;
 
-/// Serves an endpoint that checks each signature and answers the `n`th
+/// Serves an endpoint that checks each signature and responds to the `n`th
 /// attempt with `script[n]`, repeating the last entry.
 async fn endpoint(script: Vec<(StatusCode, &'static str)>) -> (SocketAddr, Attempts) {
     let attempts: Attempts = Arc::default();
