@@ -155,7 +155,7 @@ async fn post(
         .sign_now(id, body)
         .insert_into(&mut headers)
         .expect("valid signature headers");
-    let response = reqwest::Client::new()
+    let response = plain_client()
         .post(format!("http://{address}{path}"))
         .headers(headers)
         .header("content-type", "application/json")
@@ -405,7 +405,7 @@ async fn handler_rejection_answers_422() {
         .sign_now("msg_reject", body)
         .insert_into(&mut headers)
         .expect("valid signature headers");
-    let response = reqwest::Client::new()
+    let response = plain_client()
         .post(format!("http://{address}/inventory"))
         .headers(headers)
         .header("x-request-id", "req-1")
@@ -417,4 +417,11 @@ async fn handler_rejection_answers_422() {
     let body = response.bytes().await.expect("a body");
     let body: Value = serde_json::from_slice(&body).expect("a JSON error body");
     assert_eq!(body["error"], "unknown product");
+}
+
+/// A reqwest client for requests the tests craft by hand. With the
+/// runtime's `tls` feature, reqwest needs a crypto provider installed first.
+fn plain_client() -> reqwest::Client {
+    hookforge::client::install_crypto_provider();
+    reqwest::Client::new()
 }

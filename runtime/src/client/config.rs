@@ -165,12 +165,9 @@ impl SenderConfig {
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(self.user_agent.clone());
+        install_crypto_provider();
         #[cfg(feature = "tls")]
         let builder = {
-            // reqwest is built without a default crypto provider, so that it
-            // does not pull aws-lc; ring is installed for the process. An
-            // error means a provider is installed already, which is fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
             // Merging keeps the platform verifier and its system roots,
             // whereas `tls_certs_only` would drop them.
             let builder = builder.tls_certs_merge(self.extra_root_certificates.iter().cloned());
@@ -180,5 +177,20 @@ impl SenderConfig {
             }
         };
         Ok(builder.build()?)
+    }
+}
+
+/// Installs ring as the process's rustls crypto provider, unless one is
+/// installed already. Does nothing without the `tls` feature.
+///
+/// With `tls`, reqwest is built without a default provider (the default
+/// would pull aws-lc, which needs cmake), and building a `reqwest::Client`
+/// panics while none is installed. [`SenderConfig::http_client`] calls
+/// this itself; call it before building a reqwest client of your own.
+pub fn install_crypto_provider() {
+    #[cfg(feature = "tls")]
+    {
+        // An error means a provider is installed already, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }

@@ -45,7 +45,7 @@ mod transport;
 mod webhook;
 mod worker;
 
-pub use config::{ConfigError, SenderConfig};
+pub use config::{install_crypto_provider, ConfigError, SenderConfig};
 /// The reqwest version the sender uses, for building a custom client, a
 /// `Certificate` or an `Identity` (with the `tls` feature) without a
 /// dependency of your own.
