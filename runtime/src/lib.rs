@@ -17,8 +17,9 @@
 //! | `cloudevents` | `cloudevents`: `#[derive(CloudEvent)]` and the HTTP encodings |
 //! | `otel`     | `trace::otel`: trace context from and to OpenTelemetry spans |
 //! | `validation` | [`validation`]: JSON Schema checks of received payloads |
-//! | `transport` | [`transport`]: the `Transport` trait for message brokers |
+//! | `transport` | `transport`: the `Transport` trait for message brokers |
 //! | `nats`     | `transport::nats`: signed messages over NATS and JetStream |
+//! | `api`      | `api`: what generated senders and receivers use (default; turns on `client`, `server` and `validation`) |
 
 #[cfg(feature = "api")]
 pub mod api;
