@@ -7,6 +7,7 @@ use super::headers::{header_pairs, HeaderError};
 use crate::client::request::{RequestError, RequestSender};
 use crate::client::{Accepted, SendError, Webhook, WebhookSender};
 use crate::outbox::OutboxStore;
+use crate::signing::{HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 
 /// Why a generated client method failed.
 #[derive(Debug, thiserror::Error)]
@@ -82,12 +83,28 @@ impl Outgoing {
     }
 
     /// Builds the webhook to `endpoint`.
+    ///
+    /// Documents often declare the Standard Webhooks headers in a message's
+    /// headers schema. The sender sets those itself at every attempt, so a
+    /// `webhook-id` header becomes the webhook's id (when not empty), and
+    /// `webhook-timestamp` and `webhook-signature` headers are dropped.
     pub fn into_webhook(self, endpoint: String) -> Webhook {
+        let mut webhook_id = None;
+        let mut headers = Vec::with_capacity(self.headers.len());
+        for (name, value) in self.headers {
+            if name.eq_ignore_ascii_case(HEADER_ID) {
+                webhook_id = Some(value).filter(|id| !id.is_empty());
+            } else if !name.eq_ignore_ascii_case(HEADER_TIMESTAMP)
+                && !name.eq_ignore_ascii_case(HEADER_SIGNATURE)
+            {
+                headers.push((name, value));
+            }
+        }
         Webhook {
             endpoint,
             event_type: self.event_type,
-            webhook_id: None,
-            headers: self.headers,
+            webhook_id,
+            headers,
             body: self.body,
         }
     }
@@ -134,4 +151,36 @@ pub async fn request<R: DeserializeOwned>(
     let requester = requester.ok_or(ClientError::NoRequester)?;
     let response = requester.request(outgoing.into_webhook(endpoint)).await?;
     serde_json::from_slice(response.body()).map_err(ClientError::DecodeReply)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outgoing;
+
+    #[test]
+    fn webhook_headers_go_to_the_sender() {
+        let headers = serde_json::json!({
+            "webhook-id": "msg_1",
+            "webhook-timestamp": "0",
+            "webhook-signature": "v1,placeholder",
+            "x-tenant": "t1",
+        });
+        let webhook = Outgoing::json("orderCreated", "application/json", &serde_json::json!({}))
+            .and_then(|outgoing| outgoing.with_headers(&headers))
+            .expect("encodes")
+            .into_webhook("https://example.com/orders".to_owned());
+        assert_eq!(webhook.webhook_id.as_deref(), Some("msg_1"));
+        let names: Vec<&str> = webhook.headers.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["content-type", "x-tenant"]);
+    }
+
+    #[test]
+    fn empty_webhook_id_left_to_sender() {
+        let headers = serde_json::json!({"webhook-id": ""});
+        let webhook = Outgoing::json("orderCreated", "application/json", &serde_json::json!({}))
+            .and_then(|outgoing| outgoing.with_headers(&headers))
+            .expect("encodes")
+            .into_webhook("https://example.com/orders".to_owned());
+        assert_eq!(webhook.webhook_id, None);
+    }
 }
