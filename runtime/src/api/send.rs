@@ -170,7 +170,11 @@ mod tests {
             .expect("encodes")
             .into_webhook("https://example.com/orders".to_owned());
         assert_eq!(webhook.webhook_id.as_deref(), Some("msg_1"));
-        let names: Vec<&str> = webhook.headers.iter().map(|(name, _)| name.as_str()).collect();
+        let names: Vec<&str> = webhook
+            .headers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
         assert_eq!(names, ["content-type", "x-tenant"]);
     }
 
