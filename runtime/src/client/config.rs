@@ -77,7 +77,7 @@ pub struct SenderConfig {
     pub retry: RetryPolicy,
     /// When an endpoint's circuit opens and closes again.
     pub breaker: BreakerConfig,
-    /// What happens to a delivery whose endpoint's circuit is open.
+    /// The handling of a delivery whose endpoint's circuit is open.
     pub open_policy: OpenPolicy,
     /// A client certificate and key for endpoints that require mutual TLS,
     /// from [`reqwest::Identity::from_pem`]. Default none.

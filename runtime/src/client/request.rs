@@ -35,6 +35,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::StatusCode;
 
 use super::config::{ConfigError, SenderConfig};
+use super::transport::error_chain;
 use super::webhook::Webhook;
 use crate::retry::{classify, AttemptOutcome, NextStep};
 use crate::signing::{Signer, HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP};
@@ -328,17 +329,4 @@ async fn read_limited(
         body.extend_from_slice(&chunk);
     }
     Ok(Some(Bytes::from(body)))
-}
-
-/// Formats an error with its sources, because reqwest's top-level message
-/// alone hides the cause.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -118,7 +118,7 @@ async fn drain_response(mut response: reqwest::Response) {
 
 /// Formats an error with its sources, because reqwest's top-level message
 /// alone ("error sending request") hides the cause.
-fn error_chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

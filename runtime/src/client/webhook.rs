@@ -174,7 +174,7 @@ pub enum SendError {
     /// A header the sender sets itself was given by the caller.
     #[error("header {0:?} is set by the sender; remove it from the webhook")]
     ReservedHeader(String),
-    /// The webhook id is empty or holds characters outside visible ASCII.
+    /// The webhook id is empty or contains characters outside visible ASCII.
     #[error("webhook id {0:?} must be non-empty visible ASCII without spaces")]
     InvalidWebhookId(String),
     /// The outbox could not store the webhook.

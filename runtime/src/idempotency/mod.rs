@@ -34,7 +34,7 @@ pub mod redis;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
-/// The response a handler produced, stored so duplicates get the same answer.
+/// The response a handler produced, stored so duplicates get the same response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
     /// HTTP status code.

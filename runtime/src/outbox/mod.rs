@@ -50,7 +50,7 @@ pub struct NewDelivery {
     pub body: Vec<u8>,
 }
 
-/// Where a stored delivery is in its life.
+/// The stage of a stored delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeliveryState {
     /// Waiting for its next attempt, or leased to a worker making it.

@@ -86,7 +86,7 @@ impl<S: IdempotencyStore> WebhookReceiver<S> {
         }
     }
 
-    /// Sets how long a stored response answers duplicates. Set it to at
+    /// Sets how long a stored response is replayed to duplicates. Set it to at
     /// least the sender's retry window: a retry after the TTL runs the
     /// handler again.
     #[must_use]
@@ -135,7 +135,7 @@ impl<S: IdempotencyStore> WebhookReceiver<S> {
         &self.store
     }
 
-    /// Returns how long a stored response answers duplicates.
+    /// Returns how long a stored response is replayed to duplicates.
     pub fn ttl(&self) -> Duration {
         self.ttl
     }
