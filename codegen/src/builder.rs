@@ -3,14 +3,14 @@
 //! # A complete example
 //!
 //! The crate keeps its document in `asyncapi/orders.yaml` and lists the
-//! generator as a build dependency, without the command-line interface:
+//! generator as a build dependency:
 //!
 //! ```toml
 //! [dependencies]
 //! hookforge = "0.1"
 //!
 //! [build-dependencies]
-//! hookforge-codegen = { version = "0.1", default-features = false }
+//! hookforge-codegen = "0.1"
 //! ```
 //!
 //! `build.rs` writes `orders.rs` into `OUT_DIR`:

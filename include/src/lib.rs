@@ -20,10 +20,13 @@ use proc_macro::TokenStream;
 /// refers to `::hookforge`, so the crate depends on `hookforge` with the
 /// features the code needs.
 ///
+/// Applications reach it as `hookforge::include_asyncapi!` through the
+/// runtime's `include` feature:
+///
 /// ```ignore
-/// // Cargo.toml: hookforge = "0.1", hookforge-include = "0.1"
+/// // Cargo.toml: hookforge = { version = "0.1", features = ["include"] }
 /// mod orders {
-///     hookforge_include::include_asyncapi!("asyncapi/orders.yaml");
+///     hookforge::include_asyncapi!("asyncapi/orders.yaml");
 /// }
 /// ```
 #[proc_macro]

@@ -20,6 +20,7 @@
 //! | `transport` | `transport`: the `Transport` trait for message brokers |
 //! | `nats`     | `transport::nats`: signed messages over NATS and JetStream |
 //! | `api`      | `api`: what generated senders and receivers use (default; turns on `client`, `server` and `validation`) |
+//! | `include`  | `include_asyncapi!`: code generated from a document at compile time |
 
 #[cfg(feature = "api")]
 pub mod api;
@@ -51,5 +52,16 @@ pub mod transport;
 #[cfg(feature = "validation")]
 pub mod validation;
 
+/// Expands to the code generated from an AsyncAPI document; see
+/// [`hookforge_include::include_asyncapi`].
+///
+/// ```ignore
+/// // Cargo.toml: hookforge = { version = "0.1", features = ["include"] }
+/// mod orders {
+///     hookforge::include_asyncapi!("asyncapi/orders.yaml");
+/// }
+/// ```
+#[cfg(feature = "include")]
+pub use hookforge_include::include_asyncapi;
 pub use serde;
 pub use serde_json;

@@ -1,6 +1,6 @@
 //! Generates code the two ways a crate can at build time, in real crates
 //! built by cargo: a `build.rs` with `hookforge_codegen::Builder`, and
-//! `hookforge_include::include_asyncapi!`.
+//! `hookforge::include_asyncapi!`.
 //!
 //! The crates live under the workspace's `target/` and share one target
 //! folder, so the generator and its dependencies compile once. Builds run
@@ -241,13 +241,11 @@ fn build_script_generates_watches_and_keeps_unchanged_files() {
 
 #[test]
 fn include_macro_expands_and_tracks_the_files_read() {
-    let include = workspace_root().join("include");
     let krate = TestCrate::new(
         "build-script-include",
         &format!(
-            "{}\nhookforge-include = {{ path = {:?} }}",
-            runtime_dependency(),
-            path_text(&include)
+            "hookforge = {{ path = {:?}, features = [\"include\"] }}",
+            path_text(&workspace_root().join("runtime"))
         ),
         "",
     );
@@ -256,7 +254,7 @@ fn include_macro_expands_and_tracks_the_files_read() {
     krate.write(
         "src/main.rs",
         &format!(
-            "mod orders {{\n    hookforge_include::include_asyncapi!(\"asyncapi/orders.yaml\");\n}}\n{MAIN}"
+            "mod orders {{\n    hookforge::include_asyncapi!(\"asyncapi/orders.yaml\");\n}}\n{MAIN}"
         ),
     );
     assert_eq!(krate.run().trim(), r#"{"id":"o-1","total":{"cents":250}}"#);
@@ -267,7 +265,7 @@ fn include_macro_expands_and_tracks_the_files_read() {
     krate.write(
         "src/main.rs",
         &format!(
-            "mod orders {{\n    hookforge_include::include_asyncapi!(\"asyncapi/orders.yaml\");\n}}\n{}",
+            "mod orders {{\n    hookforge::include_asyncapi!(\"asyncapi/orders.yaml\");\n}}\n{}",
             MAIN.replace("..Default::default()", "currency: Some(\"EUR\".to_owned()), ..Default::default()")
         ),
     );

@@ -1,4 +1,4 @@
-//! Command-line parsing and dispatch for the `hookforge` binary.
+//! The `hookforge` command-line tool: parsing and dispatch.
 //!
 //! Exit codes: 0 when every file is valid (warnings allowed), 1 when any
 //! file is invalid, 2 on a usage error or when a file cannot be read.
@@ -50,7 +50,7 @@ enum Command {
 
 /// Parses the command line and runs the requested command. Usage errors
 /// print clap's message and exit with code 2.
-pub fn run() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&args),

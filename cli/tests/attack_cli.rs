@@ -1,7 +1,6 @@
 //! Hostile input against `hookforge webhook` and `hookforge dlq`: secrets
 //! that are not regular files, huge bodies on stdin, stores that are not
 //! outboxes and malformed filters.
-#![cfg(feature = "cli")]
 
 use std::io::Write;
 use std::path::Path;

@@ -1,6 +1,5 @@
 //! Runs `hookforge dlq` against outbox stores seeded through the runtime
 //! library, and checks output, exit codes and the rows left behind.
-#![cfg(feature = "cli")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,9 +1,0 @@
-//! The `hookforge` command-line tool.
-
-mod cli;
-
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    cli::run()
-}
