@@ -235,9 +235,7 @@ fn struct_item(
         }
     });
     let derive = derive_attr(derives, derives.default, extra);
-    let deny = details
-        .additional
-        .is_none()
+    let deny = (details.additional.is_none() && details.omitted.is_empty())
         .then(|| quote!(#[serde(deny_unknown_fields)]));
     let accessors = default_accessors(space, name, details);
     quote! {

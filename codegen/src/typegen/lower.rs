@@ -647,7 +647,11 @@ impl<'d> Lowering<'d> {
             Some(Some(value)) => Some(self.lower(value, &format!("{hint}Value"))),
             None => Some(TypeRef::Json),
         };
-        StructDetails { fields, additional }
+        StructDetails {
+            fields,
+            additional,
+            omitted: Vec::new(),
+        }
     }
 
     fn lower_all_of(

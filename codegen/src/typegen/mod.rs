@@ -10,6 +10,7 @@ mod derive;
 pub mod emit;
 mod lower;
 pub mod names;
+mod signature_headers;
 pub mod space;
 
 pub use custom::Customization;
@@ -50,6 +51,11 @@ pub struct MessageTypes {
 /// A payload in another schema format than JSON Schema becomes an error
 /// diagnostic and no type; the model already warned about it during
 /// validation, and generation needs it to be an error.
+///
+/// A headers struct leaves out the `webhook-timestamp` and
+/// `webhook-signature` properties (in any case), which the runtime sets
+/// when sending and verifies when receiving, unless a payload or another
+/// type uses the same struct.
 pub fn lower_messages(document: &Document, api: &AsyncApi) -> GeneratedTypes {
     lower_messages_with(document, api, &Customization::default())
 }
@@ -104,6 +110,7 @@ pub fn lower_messages_with(
     let (mut space, lowering_diagnostics) = lowering.finish();
     diagnostics.extend(lowering_diagnostics);
     diagnostics.extend(cloudevent::assign(document, &mut space, candidates));
+    signature_headers::omit_signature_headers(&mut space, &messages);
     GeneratedTypes {
         space,
         messages,

@@ -116,6 +116,11 @@ pub struct StructDetails {
     /// Value type of the flattened map that keeps properties not listed in
     /// `properties`; `None` when `additionalProperties` is `false`.
     pub additional: Option<TypeRef>,
+    /// Properties of the schema that the struct leaves out because the
+    /// runtime handles them (the Standard Webhooks timestamp and signature
+    /// of a headers struct). A struct without `additional` ignores unknown
+    /// properties when it has any, instead of rejecting them.
+    pub omitted: Vec<String>,
 }
 
 /// A struct field.
