@@ -7,6 +7,11 @@ mod bundle;
 mod dlq;
 mod generate;
 mod load_args;
+mod new;
+mod scaffold;
+mod send;
+mod side;
+mod surface;
 mod validate;
 mod webhook;
 
@@ -46,6 +51,14 @@ enum Command {
     /// List, inspect, replay or purge the dead letters of a sender's
     /// outbox.
     Dlq(dlq::DlqArgs),
+    /// Create a cargo project that receives a document's webhooks: the
+    /// provider, the consumer or both sides.
+    #[command(after_help = new::AFTER_HELP)]
+    New(new::NewArgs),
+    /// Post a document's example messages, signed, to a running receiver
+    /// such as a project from `hookforge new`.
+    #[command(after_help = send::AFTER_HELP)]
+    Send(send::SendArgs),
 }
 
 /// Parses the command line and runs the requested command. Usage errors
@@ -58,5 +71,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::Webhook(args) => webhook::run(&args),
         Command::Dlq(args) => dlq::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Send(args) => send::run(&args),
     }
 }

@@ -1,0 +1,114 @@
+//! The tera templates of `templates/`, compiled into the binary so that an
+//! installed `hookforge` needs no files beside it.
+
+use tera::{Context, Tera};
+
+/// A template and the project file it renders, relative to the project
+/// folder.
+pub struct Template {
+    /// The template's name, its path under `templates/`.
+    pub name: &'static str,
+    /// Its text.
+    pub text: &'static str,
+}
+
+/// The starter document, rendered when `--from` is not given.
+pub const STARTER: Template = Template {
+    name: "starter/asyncapi.yaml.tera",
+    text: include_str!("../../../templates/starter/asyncapi.yaml.tera"),
+};
+
+/// The project's `Cargo.toml`.
+pub const CARGO_TOML: Template = Template {
+    name: "project/Cargo.toml.tera",
+    text: include_str!("../../../templates/project/Cargo.toml.tera"),
+};
+
+/// The project's `build.rs`.
+pub const BUILD_RS: Template = Template {
+    name: "project/build.rs.tera",
+    text: include_str!("../../../templates/project/build.rs.tera"),
+};
+
+/// The project's `src/main.rs`.
+pub const MAIN_RS: Template = Template {
+    name: "project/src/main.rs.tera",
+    text: include_str!("../../../templates/project/src/main.rs.tera"),
+};
+
+/// The project's `src/config.rs`.
+pub const CONFIG_RS: Template = Template {
+    name: "project/src/config.rs.tera",
+    text: include_str!("../../../templates/project/src/config.rs.tera"),
+};
+
+/// One side's module, `src/provider.rs` or `src/consumer.rs`.
+pub const SIDE_RS: Template = Template {
+    name: "project/src/side.rs.tera",
+    text: include_str!("../../../templates/project/src/side.rs.tera"),
+};
+
+/// The project's `README.md`.
+pub const README_MD: Template = Template {
+    name: "project/README.md.tera",
+    text: include_str!("../../../templates/project/README.md.tera"),
+};
+
+/// The project's `.env.example`.
+pub const ENV_EXAMPLE: Template = Template {
+    name: "project/env.example.tera",
+    text: include_str!("../../../templates/project/env.example.tera"),
+};
+
+/// The project's `.gitignore`.
+pub const GITIGNORE: Template = Template {
+    name: "project/gitignore.tera",
+    text: include_str!("../../../templates/project/gitignore.tera"),
+};
+
+const ALL: [&Template; 9] = [
+    &STARTER,
+    &CARGO_TOML,
+    &BUILD_RS,
+    &MAIN_RS,
+    &CONFIG_RS,
+    &SIDE_RS,
+    &README_MD,
+    &ENV_EXAMPLE,
+    &GITIGNORE,
+];
+
+/// The templates, parsed once.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Parses every template.
+    ///
+    /// # Errors
+    ///
+    /// A template with a syntax error, which the unit tests rule out.
+    pub fn load() -> Result<Templates, tera::Error> {
+        let mut tera = Tera::default();
+        // The output is Rust, TOML, YAML and Markdown: nothing to escape.
+        tera.autoescape_on(Vec::new());
+        tera.add_raw_templates(ALL.iter().map(|template| (template.name, template.text)))?;
+        Ok(Templates { tera })
+    }
+
+    /// Renders `template` with `context`.
+    pub fn render(&self, template: &Template, context: &Context) -> Result<String, tera::Error> {
+        self.tera.render(template.name, context)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_parse() {
+        assert!(Templates::load().is_ok());
+    }
+}

@@ -1,0 +1,318 @@
+//! `hookforge send --examples`: posts a document's example messages to a
+//! running receiver, signed with Standard Webhooks headers.
+//!
+//! The receiver is the code generated for one side of the document, such
+//! as a project from `hookforge new`. The operations sent are those the
+//! side's generated router serves, read from its `Handler` trait, so an
+//! operation that the generator skipped is not sent.
+
+mod deliveries;
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use clap::Args;
+use hookforge::client::reqwest;
+use hookforge::signing::{Signer, SigningKey};
+
+use crate::load_args::LoadArgs;
+use crate::side::{generate_side, Side};
+use crate::surface::ReceivedOperation;
+use deliveries::{deliveries, Delivery};
+
+/// The help text after the options of `hookforge send`.
+pub const AFTER_HELP: &str = "Each example of each message of the operations the side receives is
+posted once, to URL followed by the channel address, with a new webhook-id
+and the webhook-timestamp and webhook-signature headers. Headers in the
+example are sent too, except those three. A channel parameter takes the
+value given with --param, else the value at the parameter's `location` in
+the example, else its default, first allowed value or first example.
+
+Exit status:
+  0  every example was accepted (2xx)
+  1  an example was rejected or could not be sent, the document is
+     invalid, or it has no example to send
+  2  a usage error, a missing or invalid secret, or a document that could
+     not be read";
+
+/// Options of `hookforge send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The AsyncAPI document the receiver was generated from.
+    #[arg(value_name = "SPEC")]
+    file: std::path::PathBuf,
+
+    /// Send the example messages of the document (required: the only
+    /// mode for now).
+    #[arg(long, required = true)]
+    examples: bool,
+
+    /// The receiver's base URL, such as http://127.0.0.1:3000; each
+    /// operation's channel address is appended to it.
+    #[arg(long, value_name = "URL")]
+    to: String,
+
+    /// The side the receiver is: `consumer` receives the document's
+    /// `send` operations, `provider` its `receive` operations.
+    #[arg(long, value_enum, default_value_t = Side::Consumer)]
+    side: Side,
+
+    /// Environment variable that contains the Standard Webhooks secret to
+    /// sign with (`whsec_...`, or `whsk_...` for Ed25519); several
+    /// secrets separated by spaces sign with each.
+    #[arg(long, value_name = "VAR", default_value = "HOOKFORGE_WEBHOOK_SECRET")]
+    secret_env: String,
+
+    /// Send only this operation's examples, by operation id. Repeatable.
+    #[arg(long = "operation", value_name = "ID")]
+    operations: Vec<String>,
+
+    /// The value of a channel parameter, for every operation. Repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+
+    /// How long to wait for each response, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    timeout: u64,
+
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!(
+            "expected NAME=VALUE, such as tenantId=tnt_1, got {text:?}"
+        )),
+    }
+}
+
+/// Sends the examples and prints one line per request. Returns 0 when
+/// every one got a 2xx answer.
+pub fn run(args: &SendArgs) -> ExitCode {
+    let signer = match signer(&args.secret_env) {
+        Ok(signer) => signer,
+        Err(message) => {
+            eprintln!("hookforge: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let base = args.to.trim_end_matches('/');
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        eprintln!(
+            "hookforge: --to {:?} is not an http:// or https:// URL; give the receiver's base URL, such as http://127.0.0.1:3000",
+            args.to
+        );
+        return ExitCode::from(2);
+    }
+    let code = match generate_side(
+        &args.file,
+        &args.load.load_options(),
+        args.side,
+        args.load.max_file_bytes,
+    ) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("hookforge: {error}");
+            return ExitCode::from(error.exit_code());
+        }
+    };
+    let received = &code.surface.received;
+    let selected: Vec<&ReceivedOperation> = if args.operations.is_empty() {
+        received.iter().collect()
+    } else {
+        let mut selected = Vec::new();
+        for id in &args.operations {
+            match received.iter().find(|op| &op.operation_id == id) {
+                Some(op) => selected.push(op),
+                None => {
+                    eprintln!(
+                        "hookforge: --operation {id:?} is not an operation that the {} of {} receives; it receives: {}",
+                        args.side,
+                        args.file.display(),
+                        list(received)
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        selected
+    };
+    if selected.is_empty() {
+        eprintln!(
+            "hookforge: the {} of {} receives no HTTP operation, so there is nothing to send; try --side {}",
+            args.side,
+            args.file.display(),
+            args.side.other()
+        );
+        return ExitCode::from(1);
+    }
+    let params: BTreeMap<String, String> = args.params.iter().cloned().collect();
+    let (requests, skipped) = match deliveries(&code.api, &selected, &params) {
+        Ok(found) => found,
+        Err(error) => {
+            eprintln!("hookforge: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    for skip in &skipped {
+        eprintln!(
+            "hookforge: note: message `{}` of operation `{}` has no example payload; nothing sent for it",
+            skip.message, skip.operation_id
+        );
+    }
+    if requests.is_empty() {
+        eprintln!(
+            "hookforge: {} has no example messages for the operations the {} receives ({}); add `examples` to their messages",
+            args.file.display(),
+            args.side,
+            list(received)
+        );
+        return ExitCode::from(1);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("hookforge: cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let timeout = Duration::from_secs(args.timeout.max(1));
+    let failures = runtime.block_on(post_all(base, &requests, &signer, timeout));
+    println!(
+        "{} sent, {} accepted, {failures} rejected or failed",
+        requests.len(),
+        requests.len() - failures
+    );
+    if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn list(received: &[ReceivedOperation]) -> String {
+    if received.is_empty() {
+        return "nothing".to_owned();
+    }
+    received
+        .iter()
+        .map(|op| format!("`{}`", op.operation_id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads the signing secrets from the environment variable `name`.
+fn signer(name: &str) -> Result<Signer, String> {
+    let text = std::env::var(name).map_err(|_| {
+        format!(
+            "{name} is not set; export the receiver's Standard Webhooks secret (whsec_...), or name another variable with --secret-env"
+        )
+    })?;
+    let mut keys = Vec::new();
+    for secret in text.split_whitespace() {
+        let key: SigningKey = secret.parse().map_err(|error| {
+            format!("{name} does not contain a Standard Webhooks signing secret: {error}")
+        })?;
+        keys.push(key);
+    }
+    if keys.is_empty() {
+        return Err(format!(
+            "{name} is empty; export the receiver's Standard Webhooks secret"
+        ));
+    }
+    Ok(Signer::new(keys))
+}
+
+/// Posts every request in order and returns how many failed.
+async fn post_all(base: &str, requests: &[Delivery], signer: &Signer, timeout: Duration) -> usize {
+    let client = match reqwest::Client::builder().timeout(timeout).build() {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("hookforge: cannot create the HTTP client: {error}");
+            return requests.len();
+        }
+    };
+    let run_id = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis());
+    let mut failures = 0;
+    for (index, request) in requests.iter().enumerate() {
+        let webhook_id = format!("msg_hookforge_send_{run_id}_{}", index + 1);
+        let url = format!("{base}{}", request.path);
+        let outcome = post(&client, &url, &webhook_id, request, signer).await;
+        let label = format!(
+            "{} {url} `{}` {} example {} (webhook-id {webhook_id})",
+            request.http_method, request.operation_id, request.message, request.example
+        );
+        match outcome {
+            Ok((status, _)) if status.is_success() => println!("{label}: {status}"),
+            Ok((status, body)) => {
+                failures += 1;
+                println!("{label}: {status}, rejected");
+                if !body.trim().is_empty() {
+                    println!("  response: {}", truncate(body.trim(), 2000));
+                }
+            }
+            Err(error) => {
+                failures += 1;
+                println!("{label}: failed: {error}");
+            }
+        }
+    }
+    failures
+}
+
+/// Makes one signed request and returns the status and body.
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    webhook_id: &str,
+    request: &Delivery,
+    signer: &Signer,
+) -> Result<(reqwest::StatusCode, String), String> {
+    let method = reqwest::Method::from_bytes(request.http_method.as_bytes())
+        .map_err(|error| format!("invalid HTTP method {:?}: {error}", request.http_method))?;
+    let signed = signer.sign_now(webhook_id, &request.body);
+    let mut builder = client
+        .request(method, url)
+        .header("webhook-id", &signed.id)
+        .header("webhook-timestamp", &signed.timestamp)
+        .header("webhook-signature", &signed.signature);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder
+        .body(request.body.clone())
+        .send()
+        .await
+        .map_err(|error| error_chain(&error))?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    Ok((status, body))
+}
+
+/// Joins an error with its sources, which name the actual cause (such as
+/// "Connection refused").
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_owned(),
+    }
+}
