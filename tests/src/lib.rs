@@ -4,6 +4,7 @@
 //! `$ref`s for the official-schema cross-check.
 
 pub mod corpus;
+pub mod e2e;
 pub mod inline;
 pub mod location;
 pub mod manifest;
