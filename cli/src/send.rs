@@ -251,7 +251,12 @@ async fn post_all(base: &str, requests: &[Delivery], signer: &Signer, timeout: D
             request.http_method, request.operation_id, request.message, request.example
         );
         match outcome {
-            Ok((status, _)) if status.is_success() => println!("{label}: {status}"),
+            Ok((status, body)) if status.is_success() => {
+                println!("{label}: {status}");
+                if !body.trim().is_empty() {
+                    println!("  response: {}", truncate(body.trim(), 2000));
+                }
+            }
             Ok((status, body)) => {
                 failures += 1;
                 println!("{label}: {status}, rejected");

@@ -1,8 +1,8 @@
 //! Projects from `hookforge new` build, run and handle the examples that
 //! `hookforge send --examples` posts to them.
 //!
-//! The test scaffolds the starter document (both sides) and several corpus
-//! documents (`HOOKFORGE_CORPUS`), with the Hookforge crates of this
+//! The test scaffolds the starter document (both sides), a request/reply
+//! fixture and several corpus documents (`HOOKFORGE_CORPUS`), with the Hookforge crates of this
 //! workspace as path dependencies. It builds them offline against the
 //! workspace's `Cargo.lock` in one cargo workspace, so the dependencies
 //! compile once, into `target/scaffold-tests`. Then it starts each
@@ -24,50 +24,75 @@ use common::TempDir;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-/// A project to scaffold: its folder name, its document (`None` for the
-/// starter), the `--side` and the sides whose receivers it runs.
+/// Where a project's document comes from.
+enum Source {
+    /// The starter document of `hookforge new`.
+    Starter,
+    /// A file under `tests/fixtures/new/`.
+    Fixture(&'static str),
+    /// A file under `HOOKFORGE_CORPUS`.
+    Corpus(&'static str),
+}
+
+/// A project to scaffold: its folder name, its document, the `--side` and
+/// the sides whose receivers it runs.
 struct Case {
     name: &'static str,
-    corpus_document: Option<&'static str>,
+    source: Source,
     side: &'static str,
     receivers: &'static [&'static str],
+    /// Text that `send` must print, such as a reply.
+    expected_output: Option<&'static str>,
 }
 
 const CASES: &[Case] = &[
     Case {
         name: "starter-both",
-        corpus_document: None,
+        source: Source::Starter,
         side: "both",
         receivers: &["provider", "consumer"],
+        expected_output: None,
+    },
+    // 3.0: request/reply, answered with the example reply (200 OK).
+    Case {
+        name: "quotes",
+        source: Source::Fixture("quotes.yaml"),
+        side: "consumer",
+        receivers: &["consumer"],
+        expected_output: Some("  response: {\"priceCents\":2980}"),
     },
     // 2.2: a `subscribe` operation with headers; the consumer receives it.
     Case {
         name: "v2-headers",
-        corpus_document: Some("v2/parser-js-v1.18.1/asyncapi-messages-example.yml"),
+        source: Source::Corpus("v2/parser-js-v1.18.1/asyncapi-messages-example.yml"),
         side: "consumer",
         receivers: &["consumer"],
+        expected_output: None,
     },
     // 2.0: two examples, one of them without headers.
     Case {
         name: "v2-signup",
-        corpus_document: Some("v2/tck/asyncapi-2.0/Message_Object/valid.yaml"),
+        source: Source::Corpus("v2/tck/asyncapi-2.0/Message_Object/valid.yaml"),
         side: "consumer",
         receivers: &["consumer"],
+        expected_output: None,
     },
     // 3.0: `receive` operations on addresses without a leading slash, one
     // without examples; the provider receives them.
     Case {
         name: "v3-audio",
-        corpus_document: Some("v3/bundler/audio.yml"),
+        source: Source::Corpus("v3/bundler/audio.yml"),
         side: "provider",
         receivers: &["provider"],
+        expected_output: None,
     },
     // 3.0: an array payload with two examples.
     Case {
         name: "v3-array",
-        corpus_document: Some("v3/jasyncapi/message-of-array-type-asyncapi.yml"),
+        source: Source::Corpus("v3/jasyncapi/message-of-array-type-asyncapi.yml"),
         side: "provider",
         receivers: &["provider"],
+        expected_output: None,
     },
 ];
 
@@ -98,7 +123,9 @@ fn corpus() -> Option<PathBuf> {
             panic!("HOOKFORGE_CORPUS is not set; under CI=true the corpus projects must run")
         }
         None => {
-            eprintln!("note: HOOKFORGE_CORPUS is not set; only the starter project runs");
+            eprintln!(
+                "note: HOOKFORGE_CORPUS is not set; only the starter and fixture projects run"
+            );
             None
         }
     }
@@ -125,14 +152,19 @@ fn scaffold<'a>(dir: &Path, corpus: Option<&Path>) -> Vec<&'a Case> {
     for case in CASES {
         let mut args = vec!["new", case.name, "--side", case.side, "--yes"];
         args.extend(["--hookforge-path", &root]);
-        let document;
-        match (case.corpus_document, corpus) {
-            (Some(relative), Some(corpus)) => {
-                document = corpus.join(relative).display().to_string();
-                args.extend(["--from", &document]);
-            }
-            (Some(_), None) => continue,
-            (None, _) => {}
+        let document = match (&case.source, corpus) {
+            (Source::Starter, _) => None,
+            (Source::Fixture(name), _) => Some(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures/new")
+                    .join(name),
+            ),
+            (Source::Corpus(relative), Some(corpus)) => Some(corpus.join(relative)),
+            (Source::Corpus(_), None) => continue,
+        };
+        let document = document.map(|path| path.display().to_string());
+        if let Some(document) = &document {
+            args.extend(["--from", document]);
         }
         let output = hookforge(&args, dir);
         assert!(
@@ -327,6 +359,9 @@ fn run_and_send(dir: &Path, case: &Case) {
             "{}: {stdout}",
             case.name
         );
+        if let Some(expected) = case.expected_output {
+            assert!(stdout.contains(expected), "{}: {stdout}", case.name);
+        }
         for id in &ids {
             let handled = format!("(webhook-id {id})");
             let line = running.wait_for(&handled, |line| {
