@@ -37,7 +37,9 @@ impl VerifiedMessage {
 }
 
 /// A failure of a message handler. The receiver releases the claim on the
-/// webhook id and sends JetStream a `NAK`, so it redelivers the message.
+/// webhook id and sends JetStream a `NAK`, so it redelivers the message,
+/// unless the error is [`permanent`](Self::permanent): then it sends a
+/// `TERM`, because a redelivery would fail the same way.
 ///
 /// ```
 /// use std::time::Duration;
@@ -57,6 +59,7 @@ impl VerifiedMessage {
 pub struct HandlerError {
     error: Box<dyn Error + Send + Sync>,
     retry_after: Option<Duration>,
+    permanent: bool,
 }
 
 impl HandlerError {
@@ -65,7 +68,30 @@ impl HandlerError {
         HandlerError {
             error: error.into(),
             retry_after: None,
+            permanent: false,
         }
+    }
+
+    /// Wraps an error that every delivery of the message would meet again,
+    /// such as a payload that does not match its schema. The receiver
+    /// terminates the message instead of asking for a redelivery.
+    ///
+    /// ```
+    /// use hookforge::transport::nats::HandlerError;
+    ///
+    /// assert!(HandlerError::permanent("unknown customer").is_permanent());
+    /// assert!(!HandlerError::new("database down").is_permanent());
+    /// ```
+    pub fn permanent(error: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+        HandlerError {
+            permanent: true,
+            ..Self::new(error)
+        }
+    }
+
+    /// Returns whether redelivering the message cannot help.
+    pub fn is_permanent(&self) -> bool {
+        self.permanent
     }
 
     /// Returns the wrapped error.

@@ -47,7 +47,8 @@ const HANDLED_STATUS: u16 = 200;
 ///    with a delay: the error's
 ///    [`retry_after`](HandlerError::retry_after), else the backoff of the
 ///    redelivery [`RetryPolicy`] for this delivery count. When the policy
-///    gives up, the message gets a `TERM` and an error is logged.
+///    gives up, the message gets a `TERM` and an error is logged. A
+///    [`permanent`](HandlerError::permanent) error gets a `TERM` at once.
 ///
 /// One receiver handles one message at a time. For parallel handling, run
 /// several receivers on the same durable consumer or queue group.
@@ -393,6 +394,10 @@ impl<S: IdempotencyStore> NatsReceiver<S> {
         delivered: u64,
         redelivers: bool,
     ) -> Settle {
+        if error.is_permanent() {
+            tracing::warn!(webhook_id = %id, delivered, %error, "the NATS message handler rejected the message; it is not redelivered");
+            return Settle::Term;
+        }
         if !redelivers {
             tracing::warn!(webhook_id = %id, %error, "the handler of a core NATS message failed; core NATS does not redeliver it");
             return Settle::Term;
