@@ -179,8 +179,7 @@ fn json_response<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Respon
 ///
 /// A [`DecodeError`] with serde's message.
 pub fn decode_json<P: DeserializeOwned>(webhook: &VerifiedWebhook) -> Result<P, DecodeError> {
-    serde_json::from_slice(&webhook.body)
-        .map_err(|error| DecodeError::new(format!("invalid payload: {error}")))
+    decode_json_body(&webhook.body)
 }
 
 /// Validates the body against `schema` and then decodes it as the JSON
@@ -193,7 +192,22 @@ pub fn decode_validated<P: DeserializeOwned>(
     webhook: &VerifiedWebhook,
     schema: &PayloadSchema,
 ) -> Result<P, DecodeError> {
-    let value: serde_json::Value = serde_json::from_slice(&webhook.body)
+    decode_validated_body(&webhook.body, schema)
+}
+
+/// Decodes `body` as the JSON payload `P`, for any transport.
+pub(super) fn decode_json_body<P: DeserializeOwned>(body: &[u8]) -> Result<P, DecodeError> {
+    serde_json::from_slice(body)
+        .map_err(|error| DecodeError::new(format!("invalid payload: {error}")))
+}
+
+/// Validates `body` against `schema` and decodes it as the JSON payload
+/// `P`, for any transport.
+pub(super) fn decode_validated_body<P: DeserializeOwned>(
+    body: &[u8],
+    schema: &PayloadSchema,
+) -> Result<P, DecodeError> {
+    let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|error| DecodeError::new(format!("invalid payload: {error}")))?;
     match schema.validate(&value) {
         Ok(()) => {}

@@ -82,15 +82,55 @@ pub fn read_headers<H: DeserializeOwned>(
     headers: &HeaderMap,
     names: &[&str],
 ) -> Result<H, HeaderError> {
+    read_with(names, |name| match headers.get(name) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .map(Some)
+            .map_err(|_| HeaderError::NotText(name.to_owned())),
+    })
+}
+
+/// Reads typed headers from `(name, value)` pairs, such as the headers of a
+/// NATS message, the way [`read_headers`] reads HTTP headers: names match
+/// without regard to case, and the first pair of a name wins.
+///
+/// # Errors
+///
+/// [`HeaderError::Invalid`] when the headers do not decode into `H`.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Headers { #[serde(rename = "x-attempt")] attempt: u32 }
+///
+/// let pairs = vec![("X-Attempt".to_owned(), "3".to_owned())];
+/// let headers: Headers = hookforge::api::read_header_pairs(&pairs, &["x-attempt"])?;
+/// assert_eq!(headers.attempt, 3);
+/// # Ok::<(), hookforge::api::HeaderError>(())
+/// ```
+pub fn read_header_pairs<H: DeserializeOwned>(
+    pairs: &[(String, String)],
+    names: &[&str],
+) -> Result<H, HeaderError> {
+    read_with(names, |name| {
+        Ok(pairs
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str()))
+    })
+}
+
+/// Reads the headers `names`, each looked up with `lookup`, into `H`.
+fn read_with<'a, H: DeserializeOwned>(
+    names: &[&str],
+    lookup: impl Fn(&str) -> Result<Option<&'a str>, HeaderError>,
+) -> Result<H, HeaderError> {
     let mut typed = Map::new();
     let mut text = Map::new();
     for name in names {
-        let Some(value) = headers.get(*name) else {
+        let Some(value) = lookup(name)? else {
             continue;
         };
-        let value = value
-            .to_str()
-            .map_err(|_| HeaderError::NotText((*name).to_owned()))?;
         let parsed = match serde_json::from_str::<Value>(value) {
             Ok(Value::String(_)) | Err(_) => Value::String(value.to_owned()),
             Ok(parsed) => parsed,

@@ -15,12 +15,18 @@
 //!   message and calls the handler; [`HandlerError`] and [`DecodeError`]
 //!   map to status codes.
 //! - Headers: [`header_pairs`] and [`read_headers`] convert typed message
-//!   headers to HTTP headers and back.
+//!   headers to HTTP headers and back; [`read_header_pairs`] reads them
+//!   from a broker message's header pairs.
+//! - NATS (feature `nats`): the `nats` module renders subjects, publishes
+//!   envelopes through a [`Transport`](crate::transport::Transport) and
+//!   decodes received messages.
 
 mod address;
 mod handle;
 mod headers;
 mod message;
+#[cfg(feature = "nats")]
+pub mod nats;
 mod send;
 
 pub use address::{encode_segment, fill_variables, join_url, path_parameter, render_address};
@@ -28,7 +34,7 @@ pub use handle::{
     decode_json, decode_message, decode_validated, decode_validated_message, json_reply,
     no_content, not_found, serve, DecodeError, HandlerError,
 };
-pub use headers::{header_pairs, read_headers, HeaderError};
+pub use headers::{header_pairs, read_header_pairs, read_headers, HeaderError};
 pub use message::Message;
 pub use send::{new_correlation_id, request, send, ClientError, Outgoing};
 
