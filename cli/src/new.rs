@@ -82,7 +82,7 @@ pub struct NewArgs {
     #[arg(long, value_name = "SPEC")]
     from: Option<PathBuf>,
 
-    /// Which side of the document the project is [default: consumer].
+    /// The side of the document the project takes [default: consumer].
     #[arg(long, value_enum)]
     side: Option<SideChoice>,
 
@@ -282,7 +282,7 @@ fn dependency_source(path: Option<&Path>) -> Result<DependencySource, NewError> 
     Ok(DependencySource::Path(absolute))
 }
 
-/// Asks for the side on stderr and reads the answer from stdin.
+/// Asks for the side on stderr and reads the reply from stdin.
 fn ask_side() -> Result<SideChoice, NewError> {
     loop {
         let answer = ask("Side: provider (the application the document describes), consumer (its webhook subscriber) or both? [consumer] ")?;
@@ -290,13 +290,13 @@ fn ask_side() -> Result<SideChoice, NewError> {
             "" => return Ok(DEFAULT_SIDE),
             text => match SideChoice::from_str(text, true) {
                 Ok(choice) => return Ok(choice),
-                Err(_) => eprintln!("Please answer provider, consumer or both."),
+                Err(_) => eprintln!("Please type provider, consumer or both."),
             },
         }
     }
 }
 
-/// Asks for the port on stderr and reads the answer from stdin.
+/// Asks for the port on stderr and reads the reply from stdin.
 fn ask_port() -> Result<u16, NewError> {
     loop {
         let answer = ask(&format!("Port to listen on? [{DEFAULT_PORT}] "))?;
@@ -305,7 +305,7 @@ fn ask_port() -> Result<u16, NewError> {
         }
         match answer.parse::<u16>() {
             Ok(port) if port > 0 => return Ok(port),
-            _ => eprintln!("Please answer a port from 1 to 65535."),
+            _ => eprintln!("Please type a port from 1 to 65535."),
         }
     }
 }
@@ -317,10 +317,10 @@ fn ask(question: &str) -> Result<String, NewError> {
     let read = io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|error| NewError::Io(format!("cannot read the answer: {error}")))?;
+        .map_err(|error| NewError::Io(format!("cannot read from stdin: {error}")))?;
     if read == 0 {
         return Err(NewError::Usage(
-            "stdin closed before an answer; pass --side and --port, or --yes for the defaults"
+            "stdin closed before a reply; pass --side and --port, or --yes for the defaults"
                 .to_owned(),
         ));
     }

@@ -90,88 +90,15 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 }
 
 /// Sends the examples and prints one line per request. Returns 0 when
-/// every one got a 2xx answer.
+/// every request got a 2xx response.
 pub fn run(args: &SendArgs) -> ExitCode {
-    let signer = match signer(&args.secret_env) {
-        Ok(signer) => signer,
-        Err(message) => {
-            eprintln!("hookforge: {message}");
-            return ExitCode::from(2);
+    let (signer, base, requests) = match prepare(args) {
+        Ok(prepared) => prepared,
+        Err(failure) => {
+            eprintln!("hookforge: {}", failure.message);
+            return ExitCode::from(failure.code);
         }
     };
-    let base = args.to.trim_end_matches('/');
-    if !(base.starts_with("http://") || base.starts_with("https://")) {
-        eprintln!(
-            "hookforge: --to {:?} is not an http:// or https:// URL; give the receiver's base URL, such as http://127.0.0.1:3000",
-            args.to
-        );
-        return ExitCode::from(2);
-    }
-    let code = match generate_side(
-        &args.file,
-        &args.load.load_options(),
-        args.side,
-        args.load.max_file_bytes,
-    ) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("hookforge: {error}");
-            return ExitCode::from(error.exit_code());
-        }
-    };
-    let received = &code.surface.received;
-    let selected: Vec<&ReceivedOperation> = if args.operations.is_empty() {
-        received.iter().collect()
-    } else {
-        let mut selected = Vec::new();
-        for id in &args.operations {
-            match received.iter().find(|op| &op.operation_id == id) {
-                Some(op) => selected.push(op),
-                None => {
-                    eprintln!(
-                        "hookforge: --operation {id:?} is not an operation that the {} of {} receives; it receives: {}",
-                        args.side,
-                        args.file.display(),
-                        list(received)
-                    );
-                    return ExitCode::from(2);
-                }
-            }
-        }
-        selected
-    };
-    if selected.is_empty() {
-        eprintln!(
-            "hookforge: the {} of {} receives no HTTP operation, so there is nothing to send; try --side {}",
-            args.side,
-            args.file.display(),
-            args.side.other()
-        );
-        return ExitCode::from(1);
-    }
-    let params: BTreeMap<String, String> = args.params.iter().cloned().collect();
-    let (requests, skipped) = match deliveries(&code.api, &selected, &params) {
-        Ok(found) => found,
-        Err(error) => {
-            eprintln!("hookforge: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    for skip in &skipped {
-        eprintln!(
-            "hookforge: note: message `{}` of operation `{}` has no example payload; nothing sent for it",
-            skip.message, skip.operation_id
-        );
-    }
-    if requests.is_empty() {
-        eprintln!(
-            "hookforge: {} has no example messages for the operations the {} receives ({}); add `examples` to their messages",
-            args.file.display(),
-            args.side,
-            list(received)
-        );
-        return ExitCode::from(1);
-    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -182,8 +109,9 @@ pub fn run(args: &SendArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+
     let timeout = Duration::from_secs(args.timeout.max(1));
-    let failures = runtime.block_on(post_all(base, &requests, &signer, timeout));
+    let failures = runtime.block_on(post_all(&base, &requests, &signer, timeout));
     println!(
         "{} sent, {} accepted, {failures} rejected or failed",
         requests.len(),
@@ -194,6 +122,100 @@ pub fn run(args: &SendArgs) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// An error message with the exit code it ends the command with.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn usage(message: String) -> Failure {
+        Failure { code: 2, message }
+    }
+}
+
+/// Reads the secret, checks the URL and builds the requests.
+fn prepare(args: &SendArgs) -> Result<(Signer, String, Vec<Delivery>), Failure> {
+    let signer = signer(&args.secret_env).map_err(Failure::usage)?;
+    let base = args.to.trim_end_matches('/').to_owned();
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(Failure::usage(format!(
+            "--to {:?} is not an http:// or https:// URL; give the receiver's base URL, such as http://127.0.0.1:3000",
+            args.to
+        )));
+    }
+    let code = generate_side(
+        &args.file,
+        &args.load.load_options(),
+        args.side,
+        args.load.max_file_bytes,
+    )
+    .map_err(|error| Failure {
+        code: error.exit_code(),
+        message: error.to_string(),
+    })?;
+
+    let received = &code.surface.received;
+    let selected = select(args, received)?;
+    let params: BTreeMap<String, String> = args.params.iter().cloned().collect();
+    let (requests, skipped) = deliveries(&code.api, &selected, &params)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    for skip in &skipped {
+        eprintln!(
+            "hookforge: note: message `{}` of operation `{}` has no example payload; nothing sent for it",
+            skip.message, skip.operation_id
+        );
+    }
+    if requests.is_empty() {
+        return Err(Failure {
+            code: 1,
+            message: format!(
+                "{} has no example messages for the operations the {} receives ({}); add `examples` to their messages",
+                args.file.display(),
+                args.side,
+                list(received)
+            ),
+        });
+    }
+    Ok((signer, base, requests))
+}
+
+/// Returns the operations `--operation` names, or every received one.
+fn select<'a>(
+    args: &SendArgs,
+    received: &'a [ReceivedOperation],
+) -> Result<Vec<&'a ReceivedOperation>, Failure> {
+    let mut selected = Vec::new();
+    for id in &args.operations {
+        match received.iter().find(|op| &op.operation_id == id) {
+            Some(op) => selected.push(op),
+            None => {
+                return Err(Failure::usage(format!(
+                    "--operation {id:?} is not an operation that the {} of {} receives; it receives: {}",
+                    args.side,
+                    args.file.display(),
+                    list(received)
+                )))
+            }
+        }
+    }
+    if args.operations.is_empty() {
+        selected = received.iter().collect();
+    }
+    if selected.is_empty() {
+        return Err(Failure {
+            code: 1,
+            message: format!(
+                "the {} of {} receives no HTTP operation, so there is nothing to send; try --side {}",
+                args.side,
+                args.file.display(),
+                args.side.other()
+            ),
+        });
+    }
+    Ok(selected)
 }
 
 fn list(received: &[ReceivedOperation]) -> String {

@@ -40,7 +40,7 @@ impl Side {
         }
     }
 
-    /// The lower-case name, as on the command line.
+    /// Returns the lower-case name, as on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Side::Provider => "provider",
@@ -48,7 +48,7 @@ impl Side {
         }
     }
 
-    /// The other side.
+    /// Returns the other side.
     pub fn other(self) -> Side {
         match self {
             Side::Provider => Side::Consumer,
@@ -73,7 +73,7 @@ pub struct SideCode {
     pub api: AsyncApi,
 }
 
-/// Why a document yields no code for a side.
+/// A failure to generate a side's code from a document.
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
     /// The file could not be read.
@@ -99,8 +99,8 @@ pub enum DocumentError {
 }
 
 impl DocumentError {
-    /// The exit code, as for `hookforge generate`: 2 for a file that
-    /// cannot be read, 1 for an invalid document.
+    /// Returns the exit code, as for `hookforge generate`: 2 for a file
+    /// that cannot be read, 1 for an invalid document.
     pub fn exit_code(&self) -> u8 {
         match self {
             DocumentError::Unreadable { .. } => 2,

@@ -72,7 +72,7 @@ pub struct SentOperation {
     pub reply: Option<String>,
 }
 
-/// Why generated code could not be read.
+/// A failure to read generated code.
 #[derive(Debug, thiserror::Error)]
 pub enum SurfaceError {
     /// The code is not valid Rust.

@@ -192,6 +192,7 @@ fn build(dir: &Path, cases: &[&Case]) {
         ),
     )
     .expect("workspace manifest");
+
     // The workspace's versions, so that the offline build finds them all.
     fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock file");
     let started = Instant::now();
@@ -369,7 +370,7 @@ fn run_and_send(dir: &Path, case: &Case) {
             });
             assert!(line.contains('`'), "{line}");
         }
-        // A wrong secret is rejected, and `send` says so.
+        // A wrong secret gets 401, and `send` reports the rejection.
         let output = Command::new(env!("CARGO_BIN_EXE_hookforge"))
             .args([
                 "send",

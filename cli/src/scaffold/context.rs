@@ -6,15 +6,15 @@ use serde::Serialize;
 use crate::side::{Side, SideCode};
 use crate::surface::{ReceivedOperation, SentOperation};
 
-/// The variable that holds the receiver's Standard Webhooks secret.
+/// The variable that contains the receiver's Standard Webhooks secret.
 pub const SECRET_ENV: &str = "HOOKFORGE_WEBHOOK_SECRET";
 
 /// The secret that the project's README and `.env.example` give for local
 /// tests: the example secret of the Standard Webhooks specification.
 pub const DEV_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-/// Where the project's `hookforge` and `hookforge-codegen` dependencies
-/// come from.
+/// The source of the project's `hookforge` and `hookforge-codegen`
+/// dependencies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DependencySource {
     /// The crates.io version of this `hookforge`.
@@ -68,7 +68,7 @@ pub struct SideContext {
     pub name: &'static str,
     /// The module name, the same as `name`.
     pub module: &'static str,
-    /// What the side is, for prose.
+    /// The side's role, for prose.
     pub role: String,
     /// Whether the code is generated with `Perspective::Mirror`.
     pub mirror: bool,
@@ -141,7 +141,7 @@ pub struct ContextInput<'a> {
     /// The first listening port; the consumer of a two-sided project gets
     /// the next one.
     pub port: u16,
-    /// Where the Hookforge crates come from.
+    /// The source of the Hookforge crates.
     pub dependencies: &'a DependencySource,
 }
 
@@ -154,6 +154,7 @@ pub fn project_context(input: &ContextInput<'_>) -> ProjectContext {
     } else {
         format!("\"{title}\"")
     };
+
     let both = input.sides.len() > 1;
     let sides: Vec<SideContext> = input
         .sides
@@ -167,6 +168,7 @@ pub fn project_context(input: &ContextInput<'_>) -> ProjectContext {
         [(side, _)] => side.name().to_owned(),
         _ => "provider and consumer".to_owned(),
     };
+
     let cloudevents = input
         .sides
         .iter()
@@ -175,6 +177,7 @@ pub fn project_context(input: &ContextInput<'_>) -> ProjectContext {
     if cloudevents {
         features.push("\"cloudevents\"");
     }
+
     let (runtime_source, codegen_source) = match input.dependencies {
         DependencySource::Registry => {
             let version = format!("version = \"{}\"", registry_version());

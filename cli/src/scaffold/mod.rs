@@ -19,7 +19,7 @@ pub struct ProjectFile {
     pub content: Vec<u8>,
 }
 
-/// Why a template could not be rendered.
+/// A failure to render a template.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot render template {template}: {source}")]
 pub struct RenderError {
@@ -56,6 +56,7 @@ pub fn render_project(input: &ContextInput<'_>) -> Result<Vec<ProjectFile>, Rend
         template: "(context)",
         source,
     })?;
+
     let mut files = Vec::new();
     let mut render = |path: String, template: &templates::Template, context: &Context| {
         let text = templates
@@ -70,6 +71,7 @@ pub fn render_project(input: &ContextInput<'_>) -> Result<Vec<ProjectFile>, Rend
         });
         Ok::<(), RenderError>(())
     };
+
     render("Cargo.toml".into(), &templates::CARGO_TOML, &base)?;
     render("build.rs".into(), &templates::BUILD_RS, &base)?;
     render("src/main.rs".into(), &templates::MAIN_RS, &base)?;

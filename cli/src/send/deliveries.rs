@@ -47,7 +47,7 @@ pub struct Skipped {
     pub message: String,
 }
 
-/// Why the requests cannot be built.
+/// A failure to build the requests.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum DeliveryError {
     /// A channel parameter has no value from any source.
@@ -70,8 +70,8 @@ pub enum DeliveryError {
     },
 }
 
-/// The requests for `operations`, in order, and the messages skipped for
-/// lack of an example payload. `params` are `--param` values, which win
+/// Builds the requests for `operations`, in order, and lists the messages
+/// skipped for lack of an example payload. `params` are `--param` values, which win
 /// over every other source.
 pub fn deliveries(
     api: &AsyncApi,
