@@ -21,9 +21,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hookforge::api::Message;
+use hookforge::api::{ClientError, Message};
 use hookforge::breaker::OpenPolicy;
-use hookforge::client::request::RequestSender;
+use hookforge::client::request::{RequestError, RequestSender};
 use hookforge::client::{SenderConfig, WebhookSender};
 use hookforge::formats::{DateTime, FormatError, Uri};
 use hookforge::outbox::sqlite::SqliteOutbox;
@@ -79,9 +79,6 @@ async fn main() -> ExitCode {
         Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("error: {error}");
-            eprintln!(
-                "hint: is the consumer running? Start it with `cargo run -p hookforge-example-orders-consumer`, with the same {PORT_VARIABLE} and {SECRET_VARIABLE}."
-            );
             ExitCode::FAILURE
         }
     }
@@ -219,7 +216,14 @@ async fn check_stock(
             Message::new(request, WebhookHeaders::default()),
         )
         .await
-        .map_err(|error| format!("stock check in {}: {error}", warehouse.as_str()))?;
+        .map_err(|error| {
+            let hint = hint(&error).map(|hint| format!("\nhint: {hint}"));
+            format!(
+                "stock check in {}: {error}{}",
+                warehouse.as_str(),
+                hint.unwrap_or_default()
+            )
+        })?;
     let levels: Vec<String> = answer
         .items
         .iter()
@@ -236,6 +240,25 @@ async fn check_stock(
         levels.join(", ")
     );
     Ok(())
+}
+
+/// Returns what to check when a request to the consumer failed with
+/// `error`: whether it runs, for a connection failure, and the secret, for
+/// a rejected signature.
+fn hint(error: &ClientError) -> Option<String> {
+    match error {
+        ClientError::Request(RequestError::Transport { .. }) => Some(format!(
+            "is the consumer running? Start it with `cargo run -p hookforge-example-orders-consumer`, with the same {PORT_VARIABLE}."
+        )),
+        ClientError::Request(RequestError::Status { status, .. })
+            if status.as_u16() == 401 =>
+        {
+            Some(format!(
+                "the consumer rejected the signature; give both sides the same {SECRET_VARIABLE}."
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// Prints what the outbox contains after a run. Returns whether every one of

@@ -119,6 +119,10 @@ async fn wrong_secret_fails_the_run() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
     assert!(stderr.contains("401 Unauthorized"), "{stderr}");
+    assert!(
+        stderr.contains("give both sides the same ORDERS_WEBHOOK_SECRET"),
+        "{stderr}"
+    );
     assert_eq!(journal.entries(), []);
 }
 
