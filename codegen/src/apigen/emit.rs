@@ -14,7 +14,7 @@ pub(super) fn ident(name: &str) -> Ident {
     }
 }
 
-fn docs(lines: &[String]) -> TokenStream {
+pub(super) fn docs(lines: &[String]) -> TokenStream {
     let lines = doc_text(lines).into_iter().map(|line| format!(" {line}"));
     quote! { #( #[doc = #lines] )* }
 }
@@ -29,14 +29,21 @@ pub(super) fn items(plan: &Plan) -> TokenStream {
             .flatten()
             .map(|set| message_enum(set, op))
     });
+    let nats_operations = plan.nats_sent.iter().chain(&plan.nats_received);
+    let nats_enums = nats_operations.map(|op| message_enum(&op.message, op));
     let client = (!plan.sent.is_empty()).then(|| client(plan));
     let handler = (!plan.received.is_empty()).then(|| handler(plan));
+    let nats_client = (!plan.nats_sent.is_empty()).then(|| super::emit_nats::client(plan));
+    let nats_handler = (!plan.nats_received.is_empty()).then(|| super::emit_nats::handler(plan));
     let servers = (!plan.servers.is_empty()).then(|| servers(&plan.servers));
     quote! {
         #(#parameters)*
         #(#enums)*
+        #(#nats_enums)*
         #client
         #handler
+        #nats_client
+        #nats_handler
         #servers
     }
 }
@@ -113,6 +120,43 @@ fn parameters_item(plan: &ParametersPlan) -> TokenStream {
         }
     });
     let address = &plan.address;
+    let render = match &plan.subject {
+        None => quote! {
+            /// Renders the address with each value percent-encoded as one
+            /// path segment.
+            pub fn address(&self) -> ::std::string::String {
+                ::hookforge::api::render_address(Self::ADDRESS, &[#(#pairs),*])
+            }
+        },
+        Some(subject) => quote! {
+            /// The NATS subject, with a `{name}` per parameter.
+            pub const SUBJECT: &'static str = #subject;
+
+            /// Renders the NATS subject. Each value must be one subject
+            /// token: not empty, without `.`, `/`, `*`, `>`, whitespace or
+            /// control characters.
+            ///
+            /// # Errors
+            ///
+            /// `NatsClientError::Parameter` naming the first value that is
+            /// not a subject token.
+            pub fn subject(&self) -> ::std::result::Result<::std::string::String, ::hookforge::api::nats::NatsClientError> {
+                ::hookforge::api::nats::render_subject(Self::SUBJECT, &[#(#pairs),*])
+            }
+        },
+    };
+    let from_doc = if plan.subject.is_some() {
+        quote! {
+            /// Reads the parameters from the tokens of a received subject,
+            /// in address order; `None` when a value is not allowed.
+        }
+    } else {
+        quote! {
+            /// Reads the parameters from the decoded path segments of a
+            /// matched route, in address order; `None` when a value is not
+            /// allowed.
+        }
+    };
     quote! {
         #(#enums)*
 
@@ -126,15 +170,9 @@ fn parameters_item(plan: &ParametersPlan) -> TokenStream {
             /// The channel address, with a `{name}` per parameter.
             pub const ADDRESS: &'static str = #address;
 
-            /// Renders the address with each value percent-encoded as one
-            /// path segment.
-            pub fn address(&self) -> ::std::string::String {
-                ::hookforge::api::render_address(Self::ADDRESS, &[#(#pairs),*])
-            }
+            #render
 
-            /// Reads the parameters from the decoded path segments of a
-            /// matched route, in address order; `None` when a value is not
-            /// allowed.
+            #from_doc
             pub fn from_segments(
                 segments: &[(::std::string::String, ::std::string::String)],
             ) -> ::std::option::Option<Self> {
@@ -195,17 +233,29 @@ fn message_enum(set: &MessageSet, operation: &OperationPlan) -> TokenStream {
 fn outgoing(candidate: &Candidate, value: &TokenStream) -> TokenStream {
     let event_type = &candidate.event_type;
     let content_type = &candidate.content_type;
-    let Some(_) = &candidate.headers else {
-        return quote! {
-            ::hookforge::api::Outgoing::json(#event_type, #content_type, &#value)?
-        };
+    let plain = quote! {
+        ::hookforge::api::Outgoing::json(#event_type, #content_type, &#value)?
     };
-    let encode = quote! {
+    let with_headers = quote! {
         ::hookforge::api::Outgoing::json(#event_type, #content_type, &#value.payload)?
             .with_headers(&#value.headers)?
     };
+    encode_message(candidate, value, plain, with_headers)
+}
+
+/// Picks `plain` for a message without headers and `with_headers`
+/// otherwise, filling an empty correlation id header of `value` first.
+pub(super) fn encode_message(
+    candidate: &Candidate,
+    value: &TokenStream,
+    plain: TokenStream,
+    with_headers: TokenStream,
+) -> TokenStream {
+    if candidate.headers.is_none() {
+        return plain;
+    }
     let Some(correlation) = &candidate.correlation else {
-        return encode;
+        return with_headers;
     };
     let field = ident(&correlation.ident);
     let fill = if correlation.optional {
@@ -225,7 +275,7 @@ fn outgoing(candidate: &Candidate, value: &TokenStream) -> TokenStream {
         {
             let mut #value = #value;
             #fill
-            #encode
+            #with_headers
         }
     }
 }
@@ -389,7 +439,10 @@ fn handler(plan: &Plan) -> TokenStream {
             ) -> impl ::std::future::Future<Output = ::std::result::Result<#output, ::hookforge::api::HandlerError>> + ::std::marker::Send;
         }
     });
-    let decoders = plan.received.iter().map(decoder);
+    let decoders = plan
+        .received
+        .iter()
+        .map(|op| decoder(op, Receiving::Webhook));
     let routes = plan.received.iter().map(|op| route(plan, op));
     quote! {
         /// Handles the document's incoming messages; [`router`] calls one
@@ -427,20 +480,33 @@ fn handler(plan: &Plan) -> TokenStream {
 
 /// Builds the decoding call of one candidate; `schema` names its `static`
 /// `::hookforge::validation::PayloadSchema` when it has a schema.
-fn decode_candidate(candidate: &Candidate, schema: &Ident) -> TokenStream {
+fn decode_candidate(candidate: &Candidate, schema: &Ident, receiving: Receiving) -> TokenStream {
     let payload = &candidate.payload;
+    let (module, input) = match receiving {
+        Receiving::Webhook => (quote!(::hookforge::api), quote!(webhook)),
+        Receiving::Nats => (quote!(::hookforge::api::nats), quote!(delivery)),
+    };
     match (&candidate.headers, &candidate.schema) {
         (Some((headers, names)), Some(_)) => quote! {
-            ::hookforge::api::decode_validated_message::<#payload, #headers>(webhook, &#schema, &[#(#names),*])
+            #module::decode_validated_message::<#payload, #headers>(#input, &#schema, &[#(#names),*])
         },
         (Some((headers, names)), None) => quote! {
-            ::hookforge::api::decode_message::<#payload, #headers>(webhook, &[#(#names),*])
+            #module::decode_message::<#payload, #headers>(#input, &[#(#names),*])
         },
         (None, Some(_)) => {
-            quote! { ::hookforge::api::decode_validated::<#payload>(webhook, &#schema) }
+            quote! { #module::decode_validated::<#payload>(#input, &#schema) }
         }
-        (None, None) => quote! { ::hookforge::api::decode_json::<#payload>(webhook) },
+        (None, None) => quote! { #module::decode_json::<#payload>(#input) },
     }
+}
+
+/// What a generated decoder reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Receiving {
+    /// A `VerifiedWebhook` named `webhook`.
+    Webhook,
+    /// A NATS `VerifiedMessage` named `delivery`.
+    Nats,
 }
 
 /// Writes `text` as a raw string literal with enough `#`s that no `"#...` in
@@ -470,13 +536,13 @@ fn schema_statics(candidates: &[Candidate]) -> (TokenStream, Vec<Ident>) {
     (quote! { #(#statics)* }, names)
 }
 
-fn decoder(op: &OperationPlan) -> TokenStream {
+pub(super) fn decoder(op: &OperationPlan, receiving: Receiving) -> TokenStream {
     let name = ident(&op.decoder);
     let message_ty = op.message.type_tokens();
     let (statics, schemas) = schema_statics(&op.message.candidates);
     let body = match &op.message.enum_name {
         None => match op.message.candidates.first() {
-            Some(candidate) => decode_candidate(candidate, &schemas[0]),
+            Some(candidate) => decode_candidate(candidate, &schemas[0], receiving),
             None => TokenStream::new(),
         },
         Some(enum_name) => {
@@ -484,7 +550,7 @@ fn decoder(op: &OperationPlan) -> TokenStream {
             let attempts = op.message.candidates.iter().zip(&schemas).map(|(candidate, schema)| {
                 let variant = ident(&candidate.variant);
                 let label = &candidate.event_type;
-                let decode = decode_candidate(candidate, schema);
+                let decode = decode_candidate(candidate, schema, receiving);
                 quote! {
                     match #decode {
                         ::std::result::Result::Ok(message) => return ::std::result::Result::Ok(#enum_ident::#variant(message)),
@@ -499,14 +565,24 @@ fn decoder(op: &OperationPlan) -> TokenStream {
             }
         }
     };
+    let (what, input) = match receiving {
+        Receiving::Webhook => (
+            "webhook",
+            quote! { webhook: &::hookforge::server::VerifiedWebhook },
+        ),
+        Receiving::Nats => (
+            "NATS message",
+            quote! { delivery: &::hookforge::transport::nats::VerifiedMessage },
+        ),
+    };
     let doc = format!(
-        " Decodes a webhook of operation `{}` into its message type.",
+        " Decodes a {what} of operation `{}` into its message type.",
         op.operation_id
     );
     quote! {
         #[doc = #doc]
         fn #name(
-            webhook: &::hookforge::server::VerifiedWebhook,
+            #input,
         ) -> ::std::result::Result<#message_ty, ::hookforge::api::DecodeError> {
             #statics
             #body
@@ -581,7 +657,9 @@ fn servers(servers: &[ServerPlan]) -> TokenStream {
         }
     });
     quote! {
-        /// The document's HTTP servers: base URLs for the client.
+        /// The document's servers: the base URL of each HTTP server, for
+        /// the HTTP client, and the URL of each NATS server, to connect a
+        /// NATS transport to.
         pub mod servers {
             #(#functions)*
         }

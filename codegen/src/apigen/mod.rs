@@ -1,30 +1,40 @@
-//! Typed senders and receivers for a document's HTTP operations, written
-//! after the message types.
+//! Typed senders and receivers for a document's HTTP and NATS operations,
+//! written after the message types.
 //!
 //! The [`Perspective`] decides the direction: for
 //! [`Perspective::Application`] a `send` operation (a 2.x `subscribe`)
 //! becomes a client method and a `receive` operation (a 2.x `publish`) a
 //! handler method; [`Perspective::Mirror`] swaps them. The generated code
-//! names everything through `::hookforge`, whose `api` feature it needs.
+//! names everything through `::hookforge`, whose default features (`api`
+//! and `nats`) it needs.
+//!
+//! # Transports
+//!
+//! The servers of an operation's channel choose its transport: the servers
+//! the channel lists, or every server of the document when it lists none.
+//! No server, or only `http` and `https` servers, is HTTP; only `nats`
+//! servers is NATS. A channel with a server of any other protocol, or with
+//! both HTTP and NATS servers, gets no code (see below).
 //!
 //! # Generated items
 //!
 //! - `<Channel>Parameters`, per channel with address parameters: one
 //!   `String` field per parameter, or a generated enum
 //!   (`<Channel><Parameter>`) when the parameter lists allowed values;
-//!   `ADDRESS`, `address()` (values percent-encoded as path segments) and
-//!   `from_segments()` for the router.
+//!   `ADDRESS` and `from_segments()`, plus `address()` (values
+//!   percent-encoded as path segments) on an HTTP channel, or `SUBJECT`
+//!   and `subject()` on a NATS channel.
 //! - The message type of an operation: the payload type for one message
 //!   without headers, `::hookforge::api::Message<Payload, Headers>` for one
 //!   with a headers schema, and `enum <Operation>Message` with one variant
 //!   per message when there are several. A reply is typed the same way as
 //!   `<Operation>Reply`; reply headers are not carried.
 //! - `Client<S>` over a `WebhookSender<S>` and a base URL: one `async`
-//!   method per sent operation taking `&<Channel>Parameters` (when the
-//!   channel has parameters) and the message, returning `Accepted`. A
+//!   method per sent HTTP operation taking `&<Channel>Parameters` (when
+//!   the channel has parameters) and the message, returning `Accepted`. A
 //!   request/reply operation bypasses the outbox through a `RequestSender`
 //!   (`Client::with_requester`) and returns the decoded reply.
-//! - `trait Handler` with one method per received operation, and
+//! - `trait Handler` with one method per received HTTP operation, and
 //!   `router(handler, receiver) -> axum::Router`: the route is the channel
 //!   address with the method of the http operation binding (POST by
 //!   default). A parameter outside its allowed values gets 404 before the
@@ -33,19 +43,56 @@
 //!   is tried in turn, closed structs with more required properties first,
 //!   so a `const` or discriminator property that differs between them
 //!   selects the message.
-//! - `mod servers`: one function per `http` or `https` server returning its
-//!   URL, with variable defaults filled in and a `&str` argument per
-//!   variable without a default.
+//! - `NatsClient<T>` over any `::hookforge::transport::Transport` (such as
+//!   `NatsTransport`): one `async` method per sent NATS operation, taking
+//!   the parameters and the message like `Client`, and returning the
+//!   published `::hookforge::api::nats::Envelope`. `NatsClient::publish`
+//!   publishes an envelope again with the same id, which the stream and
+//!   the receiver deduplicate.
+//! - `trait NatsHandler` with one method per received NATS operation,
+//!   `NATS_SUBJECTS` (the subject filters to subscribe to), and
+//!   `nats_dispatcher(handler)` and `receive_nats(handler, receiver,
+//!   subscription, shutdown)`, which run on the runtime's `NatsReceiver`.
+//!   The receiver verifies the signature and deduplicates by `webhook-id`;
+//!   the dispatcher picks the first operation whose subject matches,
+//!   reads the parameters from the subject tokens, validates and decodes
+//!   the payload as the router does, and calls the method. A message that
+//!   matches no operation or does not decode, and a handler's
+//!   `HandlerError::Reject`, terminate the message; other handler errors
+//!   have JetStream redeliver it.
+//! - `mod servers`: one function per `http`, `https` or `nats` server
+//!   returning its URL, with variable defaults filled in and a `&str`
+//!   argument per variable without a default.
+//!
+//! # NATS subjects
+//!
+//! A NATS channel's address is read as the runtime's `subject_for_address`
+//! reads it: one leading `/` is dropped, and `/` and `.` separate tokens,
+//! so `/fleet/{id}/telemetry` is the subject `fleet.{id}.telemetry`. Each
+//! parameter must be a whole token. At run time, `subject()` rejects a
+//! value that is empty or holds `.`, `/`, `*`, `>`, whitespace or a control
+//! character with `NatsClientError::Parameter`, rather than encoding it, so
+//! that every NATS client reads the subject the same way.
 //!
 //! # Operations left out
 //!
 //! An operation gets no code, and a warning with code
-//! `unsupported-operation`, when a server of its channel uses another
-//! protocol than HTTP (see the `transport` module), its channel has no address or an
-//! address that is not a path with whole-segment parameters, a message
-//! has a content type other than JSON, a sent operation uses another HTTP
-//! method than POST, or a received one repeats the method and path of an
-//! earlier one. Its message types are generated all the same.
+//! `unsupported-operation`, when a server of its channel uses a protocol
+//! without a transport (anything but `http`, `https` and `nats`), its
+//! channel is on both HTTP and NATS servers, its channel has no address,
+//! a message has a content type other than JSON, or a received operation
+//! repeats the route or subject of an earlier one. For HTTP, also when
+//! the address is not a path with whole-segment parameters, or a sent
+//! operation uses another HTTP method than POST. For NATS, also when the
+//! address is not a subject with whole-token parameters, or the operation
+//! expects a reply (NATS request/reply is not generated). Its message
+//! types are generated all the same.
+//!
+//! The operations left out for their protocol are also listed in a comment
+//! block at the end of the generated code, naming each protocol. The code
+//! gets no item for them, so it compiles without warnings; the build
+//! script of [`crate::builder`] prints the warnings as `cargo:warning=`
+//! lines, and `hookforge generate` prints them on stderr.
 //!
 //! Received payloads are validated against their message's JSON Schema
 //! (bundled by [`crate::bundle::schema_json`] and embedded as a string)
@@ -56,8 +103,12 @@
 //! `correlationId` points to a top-level string header
 //! (`$message.header#/<name>`). NOTE: an id in the payload, in a nested
 //! header or in a non-string header is left to the caller.
+//!
+//! A content type of `json` alone, which some documents use, is read as
+//! `application/json`.
 
 mod emit;
+mod emit_nats;
 mod plan;
 mod transport;
 
@@ -73,15 +124,18 @@ use crate::typegen::GeneratedTypes;
 /// The API code of a document.
 #[derive(Debug)]
 pub struct GeneratedApi {
-    /// Formatted Rust items, to append after the types; empty when no
-    /// operation gets code and the document has no HTTP server.
+    /// Formatted Rust items, to append after the types, and the comment
+    /// block of operations left out for their protocol; empty when no
+    /// operation gets code, none is left out for its protocol, and the
+    /// document has no HTTP or NATS server.
     pub code: String,
     /// Warnings for operations left out.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Generates the client, handler, router, parameters and servers of the
-/// operations in `api`, referring to the message types in `types`.
+/// Generates the clients, handlers, router, dispatcher, parameters and
+/// servers of the operations in `api`, referring to the message types in
+/// `types`.
 ///
 /// # Example
 ///
@@ -127,7 +181,7 @@ pub fn generate_api(
     let mut diagnostics = Vec::new();
     let plan = plan::plan(document, api, types, perspective, &mut diagnostics);
     let tokens = emit::items(&plan);
-    let code = if tokens.is_empty() {
+    let mut code = if tokens.is_empty() {
         String::new()
     } else {
         match syn::parse2::<syn::File>(tokens.clone()) {
@@ -137,5 +191,27 @@ pub fn generate_api(
             Err(_) => tokens.to_string(),
         }
     };
+    code.push_str(&unsupported_comment(&plan.unsupported));
     GeneratedApi { code, diagnostics }
+}
+
+/// Writes the comment block that lists the operations left out for their
+/// protocol, or nothing when there are none.
+fn unsupported_comment(operations: &[plan::UnsupportedOperation]) -> String {
+    if operations.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from(
+        "\n// Operations without generated code: Hookforge has no transport for\n\
+         // their protocol (see the `unsupported-operation` warnings).\n",
+    );
+    for operation in operations {
+        let side = if operation.sends { "sent" } else { "received" };
+        text.push_str(&format!(
+            "// - `{}` ({side}): protocol `{}`\n",
+            operation.operation_id.replace(['\n', '\r'], " "),
+            operation.protocol.replace(['\n', '\r'], " ")
+        ));
+    }
+    text
 }

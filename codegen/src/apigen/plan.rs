@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::transport::{transport, Transport};
+use super::transport::{transport, NoTransport, Transport};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Document;
 use crate::model::{Action, AsyncApi, Channel, Location, Message, Operation};
@@ -26,6 +26,26 @@ pub(super) struct Plan {
     pub client: String,
     /// Name of the handler trait.
     pub handler: String,
+    /// Sent operations on NATS channels.
+    pub nats_sent: Vec<OperationPlan>,
+    /// Received operations on NATS channels.
+    pub nats_received: Vec<OperationPlan>,
+    /// Name of the NATS client struct.
+    pub nats_client: String,
+    /// Name of the NATS handler trait.
+    pub nats_handler: String,
+    /// Operations left out because no transport serves their protocol.
+    pub unsupported: Vec<UnsupportedOperation>,
+}
+
+/// An operation whose channel's protocol has no transport.
+#[derive(Debug)]
+pub(super) struct UnsupportedOperation {
+    pub operation_id: String,
+    /// The protocol, or `http and nats` for a channel served by both.
+    pub protocol: String,
+    /// Whether this perspective would have sent it.
+    pub sends: bool,
 }
 
 /// The parameters struct of one channel.
@@ -38,6 +58,9 @@ pub(super) struct ParametersPlan {
     pub fields: Vec<ParameterField>,
     /// For each `{...}` of the address in order, the index of its field.
     pub positions: Vec<usize>,
+    /// The NATS subject template (`orders.{id}.created`) of a NATS channel;
+    /// `None` for an HTTP channel.
+    pub subject: Option<String>,
 }
 
 /// One field of a parameters struct.
@@ -70,9 +93,10 @@ pub(super) struct OperationPlan {
     pub parameters: Option<usize>,
     /// The channel address as written.
     pub address: String,
-    /// The axum route: the address with parameters named `p0`, `p1`, ...
+    /// The axum route: the address with parameters named `p0`, `p1`, ...;
+    /// for NATS, the subject filter with `*` for each parameter.
     pub route: String,
-    /// Upper-case HTTP method the router accepts.
+    /// Upper-case HTTP method the router accepts; empty for NATS.
     pub http_method: String,
     pub message: MessageSet,
     pub reply: Option<MessageSet>,
@@ -167,12 +191,23 @@ pub(super) fn plan(
     let mut plan = Plan {
         client: scope.claim("Client"),
         handler: scope.claim("Handler"),
+        nats_client: scope.claim("NatsClient"),
+        nats_handler: scope.claim("NatsHandler"),
         ..Plan::default()
     };
     let mut client_methods =
         NameScope::with_reserved(&["new", "with_requester", "base_url", "sender"]);
     let mut handler_methods = NameScope::default();
-    let mut functions = NameScope::with_reserved(&["router", "servers"]);
+    let mut nats_client_methods = NameScope::with_reserved(&["new", "transport", "publish"]);
+    let mut nats_handler_methods = NameScope::default();
+    let mut functions = NameScope::with_reserved(&[
+        "router",
+        "servers",
+        "nats_dispatcher",
+        "receive_nats",
+        "dispatch_nats",
+        "NATS_SUBJECTS",
+    ]);
     let mut routes = HashSet::new();
 
     for (id, operation) in &api.operations {
@@ -187,23 +222,105 @@ pub(super) fn plan(
                 | (Perspective::Mirror, Action::Send) => false,
             };
         let skip = |reason: String, help: &str| skipped(document, operation, reason, help);
-        match transport(api, channel) {
-            Ok(Transport::Http) => {}
-            Err(protocol) => {
+        let transport = match transport(api, channel) {
+            Ok(transport) => transport,
+            Err(NoTransport::Protocol(protocol)) => {
                 diagnostics.push(skip(
-                    format!("operation `{id}` uses protocol `{protocol}`, which Hookforge does not generate code for; supported: http, https"),
+                    format!("operation `{id}` uses protocol `{protocol}`, which Hookforge has no transport for; supported: http, https, nats"),
                     "the types of its messages are still generated",
                 ));
+                plan.unsupported.push(UnsupportedOperation {
+                    operation_id: id.clone(),
+                    protocol,
+                    sends,
+                });
                 continue;
             }
-        }
+            Err(NoTransport::Mixed) => {
+                diagnostics.push(skip(
+                    format!("the channel of operation `{id}` is on both HTTP and NATS servers, and the generated code takes one transport per channel"),
+                    "list only the servers of one protocol in the channel's `servers`",
+                ));
+                plan.unsupported.push(UnsupportedOperation {
+                    operation_id: id.clone(),
+                    protocol: "http and nats".to_owned(),
+                    sends,
+                });
+                continue;
+            }
+        };
         let Some(address) = channel.address.clone() else {
+            let what = match transport {
+                Transport::Http => "URL path",
+                Transport::Nats => "NATS subject",
+            };
             diagnostics.push(skip(
-                format!("operation `{id}` has no channel address, so it has no URL path"),
+                format!("operation `{id}` has no channel address, so it has no {what}"),
                 "give the channel an `address`",
             ));
             continue;
         };
+        if transport == Transport::Nats {
+            let Some(subject) = subject_template(&address) else {
+                diagnostics.push(skip(
+                    format!("the address {address:?} of operation `{id}` is not a NATS subject whose parameters are whole tokens"),
+                    "write the address as tokens separated by `.` or `/`, such as `orders.{orderId}.created`, without wildcards or whitespace",
+                ));
+                continue;
+            };
+            if operation.reply.is_some() {
+                diagnostics.push(skip(
+                    format!(
+                        "operation `{id}` expects a reply, and NATS request/reply is not generated"
+                    ),
+                    "remove the `reply`, or send the reply as an operation of its own",
+                ));
+                continue;
+            }
+            let input = OperationInput {
+                id,
+                operation,
+                channel,
+                address,
+                subject,
+            };
+            let key = ("NATS".to_owned(), input.subject.filter.clone());
+            if !sends && routes.contains(&key) {
+                diagnostics.push(skip(
+                    format!("operation `{id}` receives on NATS subject {}, which an earlier operation already receives on", input.subject.filter),
+                    "give each received operation its own channel address, or merge their messages into one operation",
+                ));
+                continue;
+            }
+            let methods = if sends {
+                &mut nats_client_methods
+            } else {
+                &mut nats_handler_methods
+            };
+            let inputs = Inputs {
+                document,
+                api,
+                types,
+            };
+            let Some(entry) = nats_operation(
+                &inputs,
+                input,
+                &mut plan,
+                &mut scope,
+                &mut functions,
+                methods,
+                diagnostics,
+            ) else {
+                continue;
+            };
+            if sends {
+                plan.nats_sent.push(entry);
+            } else {
+                routes.insert(key);
+                plan.nats_received.push(entry);
+            }
+            continue;
+        }
         let Some((route, placeholders)) = route_path(&address) else {
             diagnostics.push(skip(
                 format!("the address {address:?} of operation `{id}` is not a URL path whose parameters are whole segments"),
@@ -284,6 +401,7 @@ pub(super) fn plan(
                 channel,
                 &address,
                 &placeholders,
+                None,
             )
         });
         let method = if sends {
@@ -315,6 +433,139 @@ pub(super) fn plan(
     }
     plan.servers = servers(api);
     plan
+}
+
+/// What the plan of one operation reads from the document.
+struct Inputs<'a> {
+    document: &'a Document,
+    api: &'a AsyncApi,
+    types: &'a GeneratedTypes,
+}
+
+/// An operation on a NATS channel, with its subject.
+struct OperationInput<'a> {
+    id: &'a String,
+    operation: &'a Operation,
+    channel: &'a Channel,
+    address: String,
+    subject: SubjectTemplate,
+}
+
+/// A channel address read as a NATS subject.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct SubjectTemplate {
+    /// The subject with `{name}` for each parameter: `orders.{id}.created`.
+    pub template: String,
+    /// The subject with `*` for each parameter: `orders.*.created`.
+    pub filter: String,
+    /// The parameter names in order.
+    pub names: Vec<String>,
+}
+
+/// Reads a channel address as a NATS subject, the way the runtime's
+/// `subject_for_address` does: one leading `/` is dropped, and `/` and `.`
+/// both separate tokens. `None` when a token is empty, holds whitespace, a
+/// control character or a wildcard, or has a parameter in part of it.
+pub(super) fn subject_template(address: &str) -> Option<SubjectTemplate> {
+    let trimmed = address.strip_prefix('/').unwrap_or(address);
+    let mut template = Vec::new();
+    let mut filter = Vec::new();
+    let mut names = Vec::new();
+    for token in trimmed.split(['/', '.']) {
+        if let Some(name) = token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            if name.is_empty() || name.contains(['{', '}']) {
+                return None;
+            }
+            template.push(token);
+            filter.push("*");
+            names.push(name.to_owned());
+            continue;
+        }
+        let literal = !token.is_empty()
+            && !token
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '*' | '>' | '{' | '}'));
+        if !literal {
+            return None;
+        }
+        template.push(token);
+        filter.push(token);
+    }
+    Some(SubjectTemplate {
+        template: template.join("."),
+        filter: filter.join("."),
+        names,
+    })
+}
+
+/// Plans one operation on a NATS channel, or reports why it gets no code.
+fn nats_operation(
+    inputs: &Inputs<'_>,
+    input: OperationInput<'_>,
+    plan: &mut Plan,
+    scope: &mut NameScope,
+    functions: &mut NameScope,
+    methods: &mut NameScope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<OperationPlan> {
+    let id = input.id;
+    let skip = |reason: String, help: &str| skipped(inputs.document, input.operation, reason, help);
+    let messages = input.operation.messages.iter().filter_map(|key| {
+        input
+            .channel
+            .messages
+            .get(key)
+            .map(|message| (key, message))
+    });
+    let message = match message_set(
+        inputs.document,
+        inputs.types,
+        inputs.api,
+        messages,
+        &format!("{}Message", pascal_case(id, "Operation")),
+        scope,
+    ) {
+        Ok(Some(set)) => set,
+        Ok(None) => {
+            diagnostics.push(skip(
+                format!("operation `{id}` has no messages"),
+                "list the messages the operation carries",
+            ));
+            return None;
+        }
+        Err(content_type) => {
+            diagnostics.push(skip(
+                format!("operation `{id}` has a message with content type {content_type:?}; only JSON is supported"),
+                "use application/json or a `+json` media type",
+            ));
+            return None;
+        }
+    };
+    let subject = input.subject;
+    let parameters = (!subject.names.is_empty()).then(|| {
+        parameters_index(
+            plan,
+            scope,
+            &input.operation.channel,
+            input.channel,
+            &input.address,
+            &subject.names,
+            Some(&subject.template),
+        )
+    });
+    let snake = snake_case(id, "operation");
+    Some(OperationPlan {
+        operation_id: id.clone(),
+        method: methods.claim(&snake),
+        decoder: functions.claim(&format!("decode_{}", snake.trim_start_matches("r#"))),
+        docs: operation_docs(input.operation),
+        parameters,
+        address: input.address,
+        route: subject.filter,
+        http_method: String::new(),
+        message,
+        reply: None,
+    })
 }
 
 /// Methods the generated router accepts, as axum `MethodFilter` names.
@@ -375,6 +626,7 @@ fn parameters_index(
     channel: &Channel,
     address: &str,
     placeholders: &[String],
+    subject: Option<&str>,
 ) -> usize {
     if let Some(index) = plan.parameters.iter().position(|p| p.channel == channel_id) {
         return index;
@@ -420,6 +672,7 @@ fn parameters_index(
         address: address.to_owned(),
         fields,
         positions,
+        subject: subject.map(str::to_owned),
     });
     plan.parameters.len() - 1
 }
@@ -450,6 +703,12 @@ fn message_set<'a>(
         if !is_json(&content_type) {
             return Err(content_type);
         }
+        // `json` alone is a common shorthand in documents, not a media type.
+        let content_type = if content_type.trim().eq_ignore_ascii_case("json") {
+            "application/json".to_owned()
+        } else {
+            content_type
+        };
         let generated = types
             .messages
             .iter()
@@ -533,7 +792,8 @@ fn reply_set(
     Ok(set)
 }
 
-/// Checks whether a media type is JSON: `application/json` or any `+json` type.
+/// Checks whether a media type is JSON: `application/json`, any `+json`
+/// type, or the shorthand `json` that some documents use.
 pub(super) fn is_json(content_type: &str) -> bool {
     let essence = content_type
         .split(';')
@@ -541,7 +801,7 @@ pub(super) fn is_json(content_type: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+    essence == "application/json" || essence.ends_with("+json") || essence == "json"
 }
 
 /// Orders candidate payloads: closed structs before open ones, then more
@@ -622,7 +882,7 @@ fn servers(api: &AsyncApi) -> Vec<ServerPlan> {
     let mut plans = Vec::new();
     for (name, server) in &api.servers {
         let protocol = server.protocol.to_ascii_lowercase();
-        if !matches!(protocol.as_str(), "http" | "https") {
+        if !matches!(protocol.as_str(), "http" | "https" | "nats") {
             continue;
         }
         let mut template = format!(

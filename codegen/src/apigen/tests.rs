@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::plan::{is_json, route_path};
+use super::plan::{is_json, route_path, subject_template, SubjectTemplate};
 use super::{generate_api, GeneratedApi};
 use crate::diagnostic::Code;
 use crate::document::LoadOptions;
@@ -55,6 +55,7 @@ fn json_media_types() {
         "Application/JSON; charset=utf-8",
         "application/cloudevents+json",
         "application/vnd.api+json",
+        "json",
     ] {
         assert!(is_json(json), "{json}");
     }
@@ -192,4 +193,244 @@ fn unsupported_router_method_is_skipped() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("\"HEAD\""), "{}", warnings[0]);
     assert!(!head.code.contains("fn poll("));
+}
+
+#[test]
+fn subject_template_reads_tokens() {
+    let cases = [
+        (
+            "orders.created",
+            Some(("orders.created", "orders.created", vec![])),
+        ),
+        (
+            "/fleet/{id}/telemetry",
+            Some(("fleet.{id}.telemetry", "fleet.*.telemetry", vec!["id"])),
+        ),
+        ("a.{x}/{y}", Some(("a.{x}.{y}", "a.*.*", vec!["x", "y"]))),
+    ];
+    for (address, expected) in cases {
+        let expected = expected.map(|(template, filter, names)| SubjectTemplate {
+            template: template.to_owned(),
+            filter: filter.to_owned(),
+            names: names.into_iter().map(str::to_owned).collect(),
+        });
+        assert_eq!(subject_template(address), expected, "{address}");
+    }
+    for address in [
+        "", "/", "a..b", "a.", "a b", "a.*", "a.>", "a.{x}-y", "a.{}", "a.b*",
+    ] {
+        assert_eq!(subject_template(address), None, "{address:?}");
+    }
+}
+
+/// Generates the API code of a whole document.
+fn generate_document(text: &str, perspective: Perspective) -> GeneratedApi {
+    let validation = crate::validate_text(Path::new("api.yaml"), text, LoadOptions::default());
+    assert!(validation.is_valid(), "{:#?}", validation.diagnostics);
+    let document = validation.document.as_ref().expect("the document parses");
+    let api = validation.model().expect("the version is supported");
+    let types = crate::typegen::lower_messages(document, &api);
+    generate_api(document, &api, &types, perspective)
+}
+
+const NATS_V3: &str = "asyncapi: 3.0.0
+info: {title: T, version: '1'}
+servers:
+  broker: {host: 'localhost:4222', protocol: nats}
+channels:
+  readings:
+    address: sensors.{sensorId}.readings
+    parameters:
+      sensorId: {enum: [s1, s2]}
+    messages:
+      reading:
+        payload: {type: object, properties: {value: {type: number}}}
+  alerts:
+    address: /alerts
+    messages:
+      alert:
+        payload: {type: string}
+operations:
+  publishReading:
+    action: send
+    channel: {$ref: '#/channels/readings'}
+  onAlert:
+    action: receive
+    channel: {$ref: '#/channels/alerts'}
+";
+
+#[test]
+fn nats_operations_follow_the_perspective() {
+    let application = generate_document(NATS_V3, Perspective::Application);
+    assert!(
+        warnings(&application).is_empty(),
+        "{:?}",
+        warnings(&application)
+    );
+    let code = &application.code;
+    assert!(code.contains("pub struct NatsClient<T>"), "{code}");
+    assert!(code.contains("pub async fn publish_reading("));
+    assert!(code.contains("parameters: &ReadingsParameters"));
+    assert!(code.contains("pub const SUBJECT: &'static str = \"sensors.{sensorId}.readings\""));
+    assert!(code.contains("pub trait NatsHandler"));
+    assert!(code.contains("fn on_alert("));
+    assert!(code.contains("pub const NATS_SUBJECTS: &[&str] = &[\"alerts\"]"));
+    assert!(code.contains("nats://localhost:4222"));
+    assert!(!code.contains("pub struct Client<S>"), "no HTTP client");
+    assert!(!code.contains("pub fn router"), "no HTTP router");
+
+    let mirror = generate_document(NATS_V3, Perspective::Mirror);
+    let code = &mirror.code;
+    assert!(code.contains("pub async fn on_alert("));
+    assert!(!code.contains("pub async fn publish_reading("));
+    assert!(code.contains("fn publish_reading("));
+    assert!(code.contains("\"sensors.*.readings\""));
+}
+
+/// In 2.x, `subscribe` is what the application sends and `publish` what it
+/// receives.
+#[test]
+fn nats_v2_subscribe_is_sent() {
+    let text = "asyncapi: 2.6.0
+info: {title: T, version: '1'}
+servers:
+  broker: {url: 'nats://localhost:4222', protocol: nats}
+channels:
+  users/signedup:
+    subscribe:
+      operationId: userSignedUp
+      message: {payload: {type: object}}
+  users/deleted:
+    publish:
+      operationId: userDeleted
+      message: {payload: {type: object}}
+";
+    let application = generate_document(text, Perspective::Application);
+    assert!(
+        warnings(&application).is_empty(),
+        "{:?}",
+        warnings(&application)
+    );
+    assert!(application.code.contains("pub async fn user_signed_up("));
+    assert!(application
+        .code
+        .contains("Operation `userSignedUp`: publishes to NATS subject `users.signedup`."));
+    assert!(application.code.contains("fn user_deleted("));
+    assert!(!application.code.contains("pub async fn user_deleted("));
+    let mirror = generate_document(text, Perspective::Mirror);
+    assert!(mirror.code.contains("pub async fn user_deleted("));
+    assert!(!mirror.code.contains("pub async fn user_signed_up("));
+}
+
+#[test]
+fn other_protocols_get_a_comment_and_no_item() {
+    let text = "asyncapi: 3.0.0
+info: {title: T, version: '1'}
+servers:
+  events: {host: 'localhost:9092', protocol: kafka}
+channels:
+  orders:
+    address: orders
+    messages:
+      placed:
+        payload: {type: object}
+operations:
+  orderPlaced:
+    action: send
+    channel: {$ref: '#/channels/orders'}
+";
+    let generated = generate_document(text, Perspective::Application);
+    let warnings = warnings(&generated);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("`kafka`"), "{}", warnings[0]);
+    assert_eq!(
+        generated.code,
+        "\n// Operations without generated code: Hookforge has no transport for\n\
+         // their protocol (see the `unsupported-operation` warnings).\n\
+         // - `orderPlaced` (sent): protocol `kafka`\n"
+    );
+}
+
+#[test]
+fn channel_on_http_and_nats_is_skipped() {
+    let text = "asyncapi: 3.0.0
+info: {title: T, version: '1'}
+servers:
+  web: {host: 'example.com', protocol: https}
+  broker: {host: 'localhost:4222', protocol: nats}
+channels:
+  both:
+    address: /orders
+    messages:
+      placed:
+        payload: {type: object}
+  natsOnly:
+    address: /orders
+    servers: [{$ref: '#/servers/broker'}]
+    messages:
+      placed:
+        payload: {type: object}
+operations:
+  toBoth:
+    action: send
+    channel: {$ref: '#/channels/both'}
+  toNats:
+    action: send
+    channel: {$ref: '#/channels/natsOnly'}
+";
+    let generated = generate_document(text, Perspective::Application);
+    let warnings = warnings(&generated);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("`toBoth`"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("both HTTP and NATS"),
+        "{}",
+        warnings[0]
+    );
+    assert!(generated.code.contains("pub async fn to_nats("));
+    assert!(!generated.code.contains("fn to_both("));
+    assert!(generated
+        .code
+        .contains("// - `toBoth` (sent): protocol `http and nats`"));
+}
+
+#[test]
+fn nats_reply_and_partial_tokens_are_skipped() {
+    let text = "asyncapi: 3.0.0
+info: {title: T, version: '1'}
+servers:
+  broker: {host: 'localhost:4222', protocol: nats}
+channels:
+  ask:
+    address: quotes.ask
+    messages:
+      question: {payload: {type: string}}
+  answer:
+    address: quotes.answer
+    messages:
+      reply: {payload: {type: string}}
+  partial:
+    address: quotes.{id}-x
+    parameters:
+      id: {}
+    messages:
+      question: {payload: {type: string}}
+operations:
+  askQuote:
+    action: send
+    channel: {$ref: '#/channels/ask'}
+    reply:
+      channel: {$ref: '#/channels/answer'}
+  partial:
+    action: send
+    channel: {$ref: '#/channels/partial'}
+";
+    let generated = generate_document(text, Perspective::Application);
+    let warnings = warnings(&generated);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings
+        .iter()
+        .any(|w| w.contains("`askQuote` expects a reply")));
+    assert!(warnings.iter().any(|w| w.contains("not a NATS subject")));
+    assert!(!generated.code.contains("pub struct NatsClient"));
 }

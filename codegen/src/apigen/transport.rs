@@ -1,6 +1,6 @@
 //! Which transport an operation's generated code uses.
 //!
-//! Each transport gets its own client and router code; an operation on a
+//! Each transport gets its own client and receiving code; an operation on a
 //! protocol without one gets no code and a warning. A new transport adds a
 //! variant here and its emitter.
 
@@ -12,28 +12,54 @@ pub(super) enum Transport {
     /// Webhooks: signed HTTP POSTs through the outbox, received by an axum
     /// router.
     Http,
+    /// Signed messages on NATS subjects, published through a
+    /// `::hookforge::transport::Transport` and received from a
+    /// `NatsReceiver`.
+    Nats,
 }
 
-/// Returns the transport of operations on `channel`, or the first protocol
-/// among the channel's servers that no transport supports.
+/// Why the operations of a channel get no code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum NoTransport {
+    /// A server of the channel uses a protocol without a transport.
+    Protocol(String),
+    /// The channel's servers use both HTTP and NATS.
+    Mixed,
+}
+
+/// Returns the transport of operations on `channel`.
 ///
 /// The channel's servers are those it lists, or every server of the
-/// document when it lists none. A channel without any server (as webhook
-/// documents often are) is HTTP.
-pub(super) fn transport(api: &AsyncApi, channel: &Channel) -> Result<Transport, String> {
+/// document when it lists none. The rule:
+///
+/// - no server at all (as webhook documents often are), or only `http`
+///   and `https` servers: HTTP;
+/// - only `nats` servers: NATS;
+/// - any server of another protocol: [`NoTransport::Protocol`] naming the
+///   first such protocol, even when other servers are HTTP or NATS,
+///   because the generated code would serve only part of the channel;
+/// - HTTP and NATS servers together: [`NoTransport::Mixed`]. Listing only
+///   the servers of one protocol on the channel picks that transport.
+pub(super) fn transport(api: &AsyncApi, channel: &Channel) -> Result<Transport, NoTransport> {
     let names: Vec<&String> = if channel.servers.is_empty() {
         api.servers.keys().collect()
     } else {
         channel.servers.iter().collect()
     };
+    let (mut http, mut nats) = (false, false);
     for name in names {
         let Some(server) = api.servers.get(name) else {
             continue;
         };
-        let protocol = server.protocol.to_ascii_lowercase();
-        if !matches!(protocol.as_str(), "http" | "https") {
-            return Err(server.protocol.clone());
+        match server.protocol.to_ascii_lowercase().as_str() {
+            "http" | "https" => http = true,
+            "nats" => nats = true,
+            _ => return Err(NoTransport::Protocol(server.protocol.clone())),
         }
     }
-    Ok(Transport::Http)
+    match (http, nats) {
+        (true, true) => Err(NoTransport::Mixed),
+        (false, true) => Ok(Transport::Nats),
+        _ => Ok(Transport::Http),
+    }
 }
