@@ -346,7 +346,9 @@ fn decode_dispute_opened(
     }
     ::std::result::Result::Err(::hookforge::api::DecodeError::no_match(errors))
 }
-/// The document's HTTP servers: base URLs for the client.
+/// The document's servers: the base URL of each HTTP server, for
+/// the HTTP client, and the URL of each NATS server, to connect a
+/// NATS transport to.
 pub mod servers {
     /// The URL of server `production`: `https://hooks.payments.example/v2`.
     pub fn production() -> ::std::string::String {

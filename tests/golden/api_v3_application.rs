@@ -587,7 +587,9 @@ fn decode_on_refund_requested(
     );
     ::hookforge::api::decode_validated::<RefundRequestedPayload>(webhook, &SCHEMA_0)
 }
-/// The document's HTTP servers: base URLs for the client.
+/// The document's servers: the base URL of each HTTP server, for
+/// the HTTP client, and the URL of each NATS server, to connect a
+/// NATS transport to.
 pub mod servers {
     /// The production endpoint.
     ///
@@ -603,3 +605,7 @@ pub mod servers {
         )
     }
 }
+
+// Operations without generated code: Hookforge has no transport for
+// their protocol (see the `unsupported-operation` warnings).
+// - `onTelemetry` (received): protocol `mqtt`

@@ -641,7 +641,9 @@ fn decode_request_quote(
     );
     ::hookforge::api::decode_validated::<QuoteRequestedPayload>(webhook, &SCHEMA_0)
 }
-/// The document's HTTP servers: base URLs for the client.
+/// The document's servers: the base URL of each HTTP server, for
+/// the HTTP client, and the URL of each NATS server, to connect a
+/// NATS transport to.
 pub mod servers {
     /// The production endpoint.
     ///
@@ -657,3 +659,7 @@ pub mod servers {
         )
     }
 }
+
+// Operations without generated code: Hookforge has no transport for
+// their protocol (see the `unsupported-operation` warnings).
+// - `onTelemetry` (sent): protocol `mqtt`
