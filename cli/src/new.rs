@@ -32,8 +32,12 @@ README.md, .env.example, .gitignore, and the document as asyncapi.yaml
 (asyncapi.json for a JSON document; a document split over several files is
 bundled into one). `cargo run` starts the receiver; it needs
 HOOKFORGE_WEBHOOK_SECRET and listens on HOOKFORGE_LISTEN_ADDR (default
-127.0.0.1:PORT). `hookforge send --examples` posts the document's example
-messages to it.
+127.0.0.1:PORT), or with --side both on HOOKFORGE_PROVIDER_LISTEN_ADDR and
+HOOKFORGE_CONSUMER_LISTEN_ADDR. `hookforge send --examples` posts the
+document's example messages to it.
+
+On a terminal, the side and port are asked for unless given; --yes takes
+the defaults instead.
 
 Exit status:
   0  the project was written
@@ -72,8 +76,9 @@ const DEFAULT_PORT: u16 = 3000;
 /// Options of `hookforge new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The project folder to create. Its last component is the package
-    /// name: letters, digits, `-` and `_`, starting with a letter.
+    /// The project folder to create; it may exist if it is empty. Its
+    /// last component is the package name: letters, digits, `-` and `_`,
+    /// starting with a letter.
     #[arg(value_name = "NAME")]
     name: PathBuf,
 

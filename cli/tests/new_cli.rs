@@ -421,3 +421,57 @@ fn send_reports_connection_failure() {
         "{stdout}"
     );
 }
+
+/// Runs `hookforge new ARGS` with stdin on a terminal: util-linux
+/// `script` gives the command a pseudo-terminal and types `input` into it.
+fn new_on_terminal(args: &str, input: &str, dir: &Path) -> Output {
+    use std::io::Write;
+
+    let command = format!("{} new {args}", env!("CARGO_BIN_EXE_hookforge"));
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("script finishes")
+}
+
+#[test]
+fn new_asks_on_a_terminal() {
+    let temp = TempDir::new("new-prompt");
+    let output = new_on_terminal("asked", "provider\n4100\n", &temp.path);
+    let transcript = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{transcript}");
+    assert!(transcript.contains("Side: provider"), "{transcript}");
+    assert!(
+        transcript.contains("Port to listen on? [3000]"),
+        "{transcript}"
+    );
+    let project = temp.path.join("asked");
+    assert!(project.join("src/provider.rs").is_file());
+    assert!(!project.join("src/consumer.rs").exists());
+    let settings = fs::read_to_string(project.join(".env.example")).expect(".env.example");
+    assert!(
+        settings.contains("HOOKFORGE_LISTEN_ADDR=127.0.0.1:4100"),
+        "{settings}"
+    );
+}
+
+#[test]
+fn new_yes_on_a_terminal_asks_nothing() {
+    let temp = TempDir::new("new-yes");
+    let output = new_on_terminal("quiet --yes", "", &temp.path);
+    let transcript = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{transcript}");
+    assert!(!transcript.contains("Side:"), "{transcript}");
+    assert!(temp.path.join("quiet/src/consumer.rs").is_file());
+}
