@@ -50,21 +50,21 @@ pub(super) fn omit_signature_headers(space: &mut TypeSpace, messages: &[MessageT
         if !entry.docs.is_empty() {
             entry.docs.push(String::new());
         }
+        let names: Vec<String> = omitted.iter().map(|name| format!("`{name}`")).collect();
         entry.docs.push(format!(
-            "Leaves out {}: the sender sets them at every attempt, and the receiver verifies them before decoding.",
-            omitted
-                .iter()
-                .map(|name| format!("`{name}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
+            "Leaves out {}: the sender sets them at every attempt,",
+            names.join(" and ")
         ));
+        entry
+            .docs
+            .push("and the receiver verifies them before decoding.".to_owned());
         if details.additional.is_none() {
             // A closed struct cannot reject the names it leaves out, and
             // serde cannot ignore only some names, so it accepts any.
             entry.docs.push(
-                "Decoding ignores properties not listed here, so that headers with them still decode."
-                    .to_owned(),
+                "Decoding ignores properties not listed here, so that headers with them".to_owned(),
             );
+            entry.docs.push("still decode.".to_owned());
         }
         details.omitted = omitted;
     }
@@ -208,7 +208,9 @@ components:
         let code = emit::render(&types.space, &[]);
         assert!(!code.contains("deny_unknown_fields"), "{code}");
         assert!(
-            code.contains("Decoding ignores properties not listed here"),
+            code.contains(
+                "Decoding ignores properties not listed here, so that headers with them\n"
+            ),
             "{code}"
         );
     }
