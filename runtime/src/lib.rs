@@ -18,7 +18,7 @@
 //! | `otel`     | `trace::otel`: trace context from and to OpenTelemetry spans |
 //! | `validation` | [`validation`]: JSON Schema checks of received payloads |
 //! | `transport` | `transport`: the `Transport` trait for message brokers |
-//! | `nats`     | `transport::nats`: signed messages over NATS and JetStream |
+//! | `nats`     | `transport::nats` and `api::nats`: signed messages over NATS and JetStream (default) |
 //! | `api`      | `api`: what generated senders and receivers use (default; turns on `client`, `server` and `validation`) |
 //! | `include`  | `include_asyncapi!`: code generated from a document at compile time |
 

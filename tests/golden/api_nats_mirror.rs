@@ -291,8 +291,9 @@ pub enum ReceiveTelemetryMessage {
 /// serializes the message as JSON with its headers, publishes it
 /// and returns the published envelope. The envelope's id is the
 /// `webhook-id` that signs the message and deduplicates it, so
-/// publishing the same envelope again with [`Self::publish`]
-/// delivers it at most once.
+/// publishing the same envelope again with [`Self::publish`] gets
+/// it handled once, within the stream's duplicate window and the
+/// receiver's record of handled ids.
 pub struct NatsClient<T> {
     transport: T,
 }

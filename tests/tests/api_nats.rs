@@ -7,9 +7,10 @@
 //!   Application client publishes a command to the Mirror's handler, all
 //!   through JetStream.
 //! - The corpus document `v2/cli/specification.json` (AsyncAPI 2.2) is
-//!   generated in both perspectives into one temporary crate, which sends
-//!   every message of the document from its generated client to its
-//!   generated handler and prints what arrived; this test checks that.
+//!   generated in both perspectives into one temporary crate. That crate
+//!   sends every message of the document from its generated client to its
+//!   generated handler and prints what arrived, and this test checks the
+//!   output.
 //!
 //! When the server is unreachable, the tests that need it print a skip line,
 //! unless `CI` is `true`, where they fail.

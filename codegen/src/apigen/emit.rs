@@ -500,7 +500,7 @@ fn decode_candidate(candidate: &Candidate, schema: &Ident, receiving: Receiving)
     }
 }
 
-/// What a generated decoder reads.
+/// The input of a generated decoder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Receiving {
     /// A `VerifiedWebhook` named `webhook`.

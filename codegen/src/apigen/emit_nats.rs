@@ -19,8 +19,9 @@ pub(super) fn client(plan: &Plan) -> TokenStream {
         /// serializes the message as JSON with its headers, publishes it
         /// and returns the published envelope. The envelope's id is the
         /// `webhook-id` that signs the message and deduplicates it, so
-        /// publishing the same envelope again with [`Self::publish`]
-        /// delivers it at most once.
+        /// publishing the same envelope again with [`Self::publish`] gets
+        /// it handled once, within the stream's duplicate window and the
+        /// receiver's record of handled ids.
         pub struct #name<T> {
             transport: T,
         }
@@ -233,7 +234,7 @@ pub(super) fn handler(plan: &Plan) -> TokenStream {
     }
 }
 
-/// The part of `dispatch_nats` that handles one operation's subject.
+/// Builds the part of `dispatch_nats` that handles one operation's subject.
 fn dispatch_arm(plan: &Plan, op: &OperationPlan) -> TokenStream {
     let method = ident(&op.method);
     let decoder = ident(&op.decoder);

@@ -53,10 +53,10 @@
 //!   `NATS_SUBJECTS` (the subject filters to subscribe to), and
 //!   `nats_dispatcher(handler)` and `receive_nats(handler, receiver,
 //!   subscription, shutdown)`, which run on the runtime's `NatsReceiver`.
-//!   The receiver verifies the signature and deduplicates by `webhook-id`;
-//!   the dispatcher picks the first operation whose subject matches,
-//!   reads the parameters from the subject tokens, validates and decodes
-//!   the payload as the router does, and calls the method. A message that
+//!   The receiver verifies the signature and deduplicates by `webhook-id`.
+//!   Then the dispatcher picks the first operation whose subject matches
+//!   and reads the parameters from the subject tokens. It validates and
+//!   decodes the payload as the router does, and calls the method. A message that
 //!   matches no operation or does not decode, and a handler's
 //!   `HandlerError::Reject`, terminate the message; other handler errors
 //!   have JetStream redeliver it.
@@ -70,18 +70,19 @@
 //! reads it: one leading `/` is dropped, and `/` and `.` separate tokens,
 //! so `/fleet/{id}/telemetry` is the subject `fleet.{id}.telemetry`. Each
 //! parameter must be a whole token. At run time, `subject()` rejects a
-//! value that is empty or holds `.`, `/`, `*`, `>`, whitespace or a control
+//! value that is empty or contains `.`, `/`, `*`, `>`, whitespace or a control
 //! character with `NatsClientError::Parameter`, rather than encoding it, so
 //! that every NATS client reads the subject the same way.
 //!
 //! # Operations left out
 //!
-//! An operation gets no code, and a warning with code
-//! `unsupported-operation`, when a server of its channel uses a protocol
-//! without a transport (anything but `http`, `https` and `nats`), its
-//! channel is on both HTTP and NATS servers, its channel has no address,
-//! a message has a content type other than JSON, or a received operation
-//! repeats the route or subject of an earlier one. For HTTP, also when
+//! Some operations get no code, only a warning with code
+//! `unsupported-operation`. That happens when a server of the channel
+//! uses a protocol without a transport (anything but `http`, `https` and
+//! `nats`), or the channel is on both HTTP and NATS servers. It also
+//! happens when the channel has no address, a message has a content type
+//! other than JSON, or a received operation repeats the route or subject
+//! of an earlier one. For HTTP, also when
 //! the address is not a path with whole-segment parameters, or a sent
 //! operation uses another HTTP method than POST. For NATS, also when the
 //! address is not a subject with whole-token parameters, or the operation
@@ -124,9 +125,9 @@ use crate::typegen::GeneratedTypes;
 /// The API code of a document.
 #[derive(Debug)]
 pub struct GeneratedApi {
-    /// Formatted Rust items, to append after the types, and the comment
-    /// block of operations left out for their protocol; empty when no
-    /// operation gets code, none is left out for its protocol, and the
+    /// Formatted Rust items, to append after the types, followed by the
+    /// comment block of operations left out for their protocol. Empty when
+    /// no operation gets code or is left out for its protocol, and the
     /// document has no HTTP or NATS server.
     pub code: String,
     /// Warnings for operations left out.

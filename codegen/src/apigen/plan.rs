@@ -435,7 +435,7 @@ pub(super) fn plan(
     plan
 }
 
-/// What the plan of one operation reads from the document.
+/// The document inputs that planning one operation reads.
 struct Inputs<'a> {
     document: &'a Document,
     api: &'a AsyncApi,
@@ -464,7 +464,7 @@ pub(super) struct SubjectTemplate {
 
 /// Reads a channel address as a NATS subject, the way the runtime's
 /// `subject_for_address` does: one leading `/` is dropped, and `/` and `.`
-/// both separate tokens. `None` when a token is empty, holds whitespace, a
+/// both separate tokens. `None` when a token is empty, contains whitespace, a
 /// control character or a wildcard, or has a parameter in part of it.
 pub(super) fn subject_template(address: &str) -> Option<SubjectTemplate> {
     let trimmed = address.strip_prefix('/').unwrap_or(address);

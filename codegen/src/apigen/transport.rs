@@ -18,7 +18,7 @@ pub(super) enum Transport {
     Nats,
 }
 
-/// Why the operations of a channel get no code.
+/// The reason the operations of a channel get no code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum NoTransport {
     /// A server of the channel uses a protocol without a transport.

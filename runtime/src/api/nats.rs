@@ -27,7 +27,7 @@ use crate::validation::PayloadSchema;
 /// The future a generated NATS dispatcher returns for one message.
 pub type Dispatch = Pin<Box<dyn Future<Output = Result<(), NatsHandlerError>> + Send>>;
 
-/// Why a generated NATS client method failed.
+/// The failure of a generated NATS client method.
 #[derive(Debug, thiserror::Error)]
 pub enum NatsClientError {
     /// A channel parameter value cannot be one token of a NATS subject.
@@ -51,7 +51,7 @@ pub enum NatsClientError {
     Transport(#[from] TransportError),
 }
 
-/// Checks that `value` can stand as one token of a NATS subject: not
+/// Checks that `value` can be one token of a NATS subject: not
 /// empty, and without `.` and `/` (which separate tokens), the wildcards
 /// `*` and `>`, whitespace or control characters.
 ///
@@ -143,7 +143,9 @@ pub fn subject_parameters(pattern: &str, subject: &str) -> Option<Vec<(String, S
 /// and, in JetStream mode, sets `Nats-Msg-Id` to it, and a
 /// [`NatsReceiver`](crate::transport::nats::NatsReceiver) deduplicates by
 /// it. So publishing the same envelope again, after a failure whose
-/// outcome is unknown, delivers the message at most once.
+/// outcome is unknown, gets the message handled once, as long as the copy
+/// arrives within the stream's duplicate window or the receiver's record
+/// of handled ids.
 ///
 /// ```
 /// use hookforge::api::nats::Envelope;
@@ -326,8 +328,8 @@ pub fn decode_failed(message: &VerifiedMessage, error: DecodeError) -> NatsHandl
     }
 }
 
-/// The permanent error for a message whose subject no received operation
-/// matches.
+/// Builds the permanent error for a message whose subject matches no
+/// received operation.
 pub fn unmatched(subject: &str) -> NatsHandlerError {
     NatsHandlerError::permanent(format!("no received operation matches subject {subject:?}"))
 }
