@@ -72,6 +72,16 @@ fn corpus_examples_arrive_typed_signed_once() {
         documents.iter().map(|d| &d.local_path).collect::<Vec<_>>()
     );
     for document in &documents {
+        for send in document
+            .sends
+            .iter()
+            .filter(|s| s.arrives_as != s.event_type)
+        {
+            report(&format!(
+                "corpus e2e: {}: {} decodes as message {} too, which the router tries first",
+                document.local_path, send.label, send.arrives_as
+            ));
+        }
         report(&format!(
             "corpus e2e: runs {} ({} examples and {} values built from the schema to send{})",
             document.local_path,

@@ -4,8 +4,8 @@
 //! The schema is a self-contained draft-07 schema (as
 //! `hookforge_codegen::bundle::schema_json` makes it). The value is built
 //! from `const`, `enum`, `examples`, `default`, then the `type` and its
-//! bounds; a string with a `pattern` and anything nested too deeply count
-//! as not simple. The caller must still validate the value: `allOf`,
+//! bounds. A string with a `pattern`, a schema with a `discriminator` and
+//! anything nested too deeply count as not simple. The caller must still validate the value: `allOf`,
 //! `oneOf` and `not` are only approximated.
 
 use serde_json::{Map, Value};
@@ -36,6 +36,11 @@ impl Synthesizer {
             Value::Object(object) => object,
             _ => return None,
         };
+        // The value of a discriminator property must name a schema that
+        // extends this one, which JSON Schema validation does not check.
+        if object.contains_key("discriminator") {
+            return None;
+        }
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
             let target = resolve(root, reference)?;
             return self.build(target, root, depth + 1);
