@@ -186,6 +186,11 @@ fn create(args: &NewArgs) -> Result<(), NewError> {
     let mut sides = Vec::new();
     for side in choice.sides() {
         let code = generate_side(spec, &load, side, args.load.max_file_bytes)?;
+        if sides.is_empty() {
+            // The warnings, such as operations that get no code, are the
+            // same for both sides, so they are printed once.
+            eprint!("{}", code.generated.warning_report(spec));
+        }
         sides.push((side, code));
     }
     check_received(spec, choice, &sides, &load, args.load.max_file_bytes)?;

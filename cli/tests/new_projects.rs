@@ -43,7 +43,11 @@ struct Case {
     receivers: &'static [&'static str],
     /// Text that `send` must print, such as a reply.
     expected_output: Option<&'static str>,
+    /// The runtime features the project's `Cargo.toml` must list.
+    features: &'static str,
 }
+
+const API: &str = "features = [\"api\"]";
 
 const CASES: &[Case] = &[
     Case {
@@ -52,6 +56,7 @@ const CASES: &[Case] = &[
         side: "both",
         receivers: &["provider", "consumer"],
         expected_output: None,
+        features: API,
     },
     // 3.0: request/reply, answered with the example reply (200 OK).
     Case {
@@ -60,6 +65,16 @@ const CASES: &[Case] = &[
         side: "consumer",
         receivers: &["consumer"],
         expected_output: Some("  response: {\"priceCents\":2980}"),
+        features: API,
+    },
+    // 3.0: `x-cloudevents`, which needs the runtime's `cloudevents` feature.
+    Case {
+        name: "cloudevents",
+        source: Source::Fixture("cloudevents.yaml"),
+        side: "consumer",
+        receivers: &["consumer"],
+        expected_output: None,
+        features: "features = [\"api\", \"cloudevents\"]",
     },
     // 2.2: a `subscribe` operation with headers; the consumer receives it.
     Case {
@@ -68,6 +83,7 @@ const CASES: &[Case] = &[
         side: "consumer",
         receivers: &["consumer"],
         expected_output: None,
+        features: API,
     },
     // 2.0: two examples, one of them without headers.
     Case {
@@ -76,6 +92,7 @@ const CASES: &[Case] = &[
         side: "consumer",
         receivers: &["consumer"],
         expected_output: None,
+        features: API,
     },
     // 3.0: `receive` operations on addresses without a leading slash, one
     // without examples; the provider receives them.
@@ -85,6 +102,7 @@ const CASES: &[Case] = &[
         side: "provider",
         receivers: &["provider"],
         expected_output: None,
+        features: API,
     },
     // 3.0: an array payload with two examples.
     Case {
@@ -93,6 +111,7 @@ const CASES: &[Case] = &[
         side: "provider",
         receivers: &["provider"],
         expected_output: None,
+        features: API,
     },
 ];
 
@@ -172,6 +191,14 @@ fn scaffold<'a>(dir: &Path, corpus: Option<&Path>) -> Vec<&'a Case> {
             "hookforge new {}: {}",
             case.name,
             text(&output.stderr)
+        );
+        let manifest =
+            fs::read_to_string(dir.join(case.name).join("Cargo.toml")).expect("Cargo.toml");
+        assert!(
+            manifest.contains(case.features),
+            "{}: expected {} in\n{manifest}",
+            case.name,
+            case.features
         );
         scaffolded.push(case);
     }
