@@ -1,11 +1,12 @@
 //! Projects from `hookforge new` build, run and handle the examples that
 //! `hookforge send --examples` posts to them.
 //!
-//! The test scaffolds the starter document (both sides), a request/reply
-//! fixture and several corpus documents (`HOOKFORGE_CORPUS`), with the Hookforge crates of this
-//! workspace as path dependencies. It builds them offline against the
-//! workspace's `Cargo.lock` in one cargo workspace, so the dependencies
-//! compile once, into `target/scaffold-tests`. Then it starts each
+//! The test scaffolds the starter document (both sides), two fixtures
+//! (request/reply, CloudEvents) and several corpus documents
+//! (`HOOKFORGE_CORPUS`), with the Hookforge crates of this workspace as
+//! path dependencies. It builds them offline against the workspace's
+//! `Cargo.lock` in one cargo workspace, so the dependencies compile once,
+//! into the folder that `build_script.rs` uses too. Then it starts each
 //! project's binary on a free loopback port, sends the document's
 //! examples, and checks that the project printed every webhook id that
 //! `send` reported as accepted.
@@ -255,8 +256,11 @@ fn build(dir: &Path, cases: &[&Case]) {
     );
 }
 
+/// The target folder of the projects. `tests/tests/build_script.rs` builds
+/// its crates, which use the same dependencies, into the same folder, so
+/// whichever suite runs second reuses most of the first one's artifacts.
 fn target_dir() -> PathBuf {
-    workspace_root().join("target/scaffold-tests")
+    workspace_root().join("target/build-script-tests/target")
 }
 
 /// A running project whose stdout lines arrive on a channel.
