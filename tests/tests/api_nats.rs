@@ -144,6 +144,12 @@ fn nats_golden_files_are_current() {
             "{}",
             skipped[0]
         );
+        // What a build script prints as `cargo:warning=` lines.
+        let report = generated.warning_report(Path::new("fleet_nats.yaml"));
+        assert!(
+            report.contains("warning[unsupported-operation]") && report.contains("`kafka`"),
+            "{report}"
+        );
         let code = generated.code.expect("code for a valid fixture");
         assert!(
             code.contains("// - `sendAudit` (") && code.contains("protocol `kafka`"),
