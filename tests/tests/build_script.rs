@@ -266,7 +266,10 @@ fn include_macro_expands_and_tracks_the_files_read() {
         "src/main.rs",
         &format!(
             "mod orders {{\n    hookforge::include_asyncapi!(\"asyncapi/orders.yaml\");\n}}\n{}",
-            MAIN.replace("..Default::default()", "currency: Some(\"EUR\".to_owned()), ..Default::default()")
+            MAIN.replace(
+                "..Default::default()",
+                "currency: Some(\"EUR\".to_owned()), ..Default::default()"
+            )
         ),
     );
     assert_eq!(
