@@ -1,11 +1,11 @@
 //! Writes the driver crate of the corpus end-to-end suite.
 //!
-//! The crate holds, per document `dN`, the Application-perspective code in
-//! `docs/dN_app.rs`, the Mirror-perspective code in `docs/dN_mirror.rs`,
-//! and a driver module `drivers/dN.rs` that implements the Mirror
-//! `Handler` with a recording handler, serves its router on loopback,
-//! decodes each example (embedded as JSON text) into the Application
-//! message type and sends it with the Application `Client`. The shared
+//! For each document `dN` the crate contains the Application code in
+//! `docs/dN_app.rs`, the Mirror code in `docs/dN_mirror.rs` and a driver
+//! module `drivers/dN.rs`. The driver implements the Mirror `Handler` with
+//! a recording handler and serves its router on loopback. It decodes each
+//! example (embedded as JSON text) into the Application message type and
+//! sends it with the Application `Client`. The shared
 //! part, `harness.rs`, comes from `tests/fixtures/e2e/harness.rs`.
 
 use std::fmt::Write as _;
@@ -91,7 +91,7 @@ pub fn write_crate(
     Ok(())
 }
 
-/// Writes `text` unless the file already holds it, so that cargo sees no
+/// Writes `text` unless the file already contains it, so that cargo sees no
 /// change and reuses its last build.
 fn write_if_changed(path: &Path, text: &str) -> io::Result<()> {
     if fs::read_to_string(path).is_ok_and(|old| old == text) {
@@ -100,12 +100,12 @@ fn write_if_changed(path: &Path, text: &str) -> io::Result<()> {
     fs::write(path, text)
 }
 
-/// A Rust string literal holding `text`.
+/// Returns a Rust string literal of `text`.
 fn literal(text: &str) -> String {
     format!("{text:?}")
 }
 
-/// The driver module of one document.
+/// Writes the driver module of one document.
 fn driver(module: &str, document: &Document) -> String {
     let mut out = String::new();
     let _ = write!(
@@ -118,8 +118,8 @@ fn driver(module: &str, document: &Document) -> String {
          \x20   let address = crate::harness::serve(router).await;\n\
          \x20   let (sender, _folder) = crate::harness::sender({module_literal});\n\
          \x20   let base = ::std::format!(\"http://{{address}}\");\n\
-         \x20   let accepted = app_side::send_all(&sender, &base).await;\n\
-         \x20   crate::harness::finish(DOC, &sender, &log, &accepted).await;\n\
+         \x20   let (accepted, requested) = app_side::send_all(&sender, &base).await;\n\
+         \x20   crate::harness::finish(DOC, &sender, &log, &accepted, &requested).await;\n\
          }}\n\n",
         path = document.local_path,
         doc = literal(&document.local_path),
@@ -163,11 +163,18 @@ fn mirror_side(module: &str, document: &Document) -> String {
                 literal(address_of(document, &method.operation_id))
             ),
         };
-        let result = if method.output == "()" {
-            "::std::result::Result::Ok(())".to_owned()
-        } else {
-            "::std::result::Result::Err(::hookforge::api::HandlerError::reject(\"request/reply is not exercised\"))"
-                .to_owned()
+        let reply = document
+            .replies
+            .iter()
+            .find(|(id, _)| *id == method.operation_id);
+        let result = match reply {
+            _ if method.output == "()" => "::std::result::Result::Ok(())".to_owned(),
+            Some((_, reply)) => format!(
+                "crate::harness::decode({}).map_err(::hookforge::api::HandlerError::failed)",
+                literal(&reply.to_string())
+            ),
+            None => "::std::result::Result::Err(::hookforge::api::HandlerError::reject(\"no reply was planned\"))"
+                .to_owned(),
         };
         let _ = write!(
             out,
@@ -189,7 +196,7 @@ fn mirror_side(module: &str, document: &Document) -> String {
     out
 }
 
-/// The expression that turns the received `message` into JSON.
+/// Writes the expression that turns the received `message` into JSON.
 fn encode(surface: &Surface, method: &Method) -> String {
     let encode_one = |ty: &str, value: &str, event: Option<&str>| {
         let event = event.map_or("::std::option::Option::None".to_owned(), |e| {
@@ -221,13 +228,26 @@ fn encode(surface: &Surface, method: &Method) -> String {
     }
 }
 
-/// The sending side: one block per example.
+/// Writes the sending side: one block per example.
 fn app_side(module: &str, document: &Document) -> String {
     let client = document
         .application_surface
         .client
         .as_deref()
         .unwrap_or("Client");
+    let has_replies = document
+        .application_surface
+        .sent
+        .iter()
+        .any(|m| m.output != "::hookforge::client::Accepted");
+    let mutable = |used: bool| if used { "mut " } else { "" };
+    let accepted_mut = mutable(document.sends.iter().any(|s| s.reply.is_none()));
+    let requested_mut = mutable(document.sends.iter().any(|s| s.reply.is_some()));
+    let requester = if has_replies {
+        ".with_requester(crate::harness::requester())"
+    } else {
+        ""
+    };
     let mut out = format!(
         "mod app_side {{\n\
          \x20   #![allow(unused_imports)]\n\
@@ -235,14 +255,15 @@ fn app_side(module: &str, document: &Document) -> String {
          \x20   pub async fn send_all(\n\
          \x20       sender: &::hookforge::client::WebhookSender<crate::harness::Store>,\n\
          \x20       base: &str,\n\
-         \x20   ) -> ::std::vec::Vec<(crate::harness::Sent, ::std::string::String)> {{\n\
-         \x20       let client = {client}::new(sender.clone(), base);\n\
-         \x20       let mut accepted = ::std::vec::Vec::new();\n"
+         \x20   ) -> (::std::vec::Vec<(crate::harness::Sent, ::std::string::String)>, ::std::vec::Vec<crate::harness::Sent>) {{\n\
+         \x20       let client = {client}::new(sender.clone(), base){requester};\n\
+         \x20       let {accepted_mut}accepted = ::std::vec::Vec::new();\n\
+         \x20       let {requested_mut}requested = ::std::vec::Vec::new();\n"
     );
     for send in &document.sends {
         out.push_str(&send_block(document, send));
     }
-    out.push_str("        accepted\n    }\n}\n");
+    out.push_str("        (accepted, requested)\n    }\n}\n");
     out
 }
 
@@ -320,12 +341,17 @@ fn send_block(document: &Document, send: &Send) -> String {
          \x20               address,\n\
          \x20           }};\n\
          \x20           let result = client.{name}({argument}message).await;\n\
-         \x20           crate::harness::sent(super::DOC, sent, result, &mut accepted);\n\
+         \x20           {report}\n\
          \x20       }}\n",
         ty = method.message,
         label = literal(&send.label),
         operation = literal(&method.operation_id),
         event = literal(&send.event_type),
         name = method.name,
+        report = if send.reply.is_some() {
+            "crate::harness::replied(super::DOC, sent, result.map(|reply| crate::harness::to_json(&reply)), &mut requested);"
+        } else {
+            "crate::harness::sent(super::DOC, sent, result, &mut accepted);"
+        },
     )
 }

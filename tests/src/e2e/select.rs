@@ -2,12 +2,13 @@
 //! messages it sends for each.
 //!
 //! A document qualifies when it is usable (labelled valid with a passing
-//! schema check, or unlabelled), declares AsyncAPI 2.x or 3.0, generates
-//! code in both perspectives, and its Application-perspective client has at
-//! least one method (an HTTP `send` operation without a reply) with a
-//! message example that agrees with its schema. A message without
-//! examples gets one value built from its schema (see [`super::synth`]),
-//! when the schema is simple.
+//! schema check, or unlabelled) and declares AsyncAPI 2.x or 3.0. It must
+//! also generate code in both perspectives, and its Application client
+//! must have a method (an HTTP `send` operation) with a message to send.
+//! A message without examples gets one value built from its schema (see
+//! [`super::synth`]) when the schema is simple.
+//! A request/reply operation is sent directly, and its handler returns a
+//! reply example or a value built from the reply's schema.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -74,9 +75,13 @@ pub struct Send {
     pub variant: Option<String>,
     /// Whether the message type is `::hookforge::api::Message<P, H>`.
     pub with_headers: bool,
+    /// The reply the handler returns, for a request/reply operation, which
+    /// the client sends directly rather than through the outbox.
+    pub reply: Option<Value>,
     /// The values of the channel parameters, in address order.
     pub parameters: Vec<String>,
-    /// The example payload (`null` when the example has none).
+    /// The example payload, completed from the schema when the example has
+    /// none (`null` when the message has no payload schema either).
     pub payload: Value,
     /// The example headers, when the message has a headers type (`{}`
     /// when the example has none).
@@ -99,6 +104,8 @@ pub struct Document {
     pub application_surface: Surface,
     /// The receiving side's handler methods and enums.
     pub mirror_surface: Surface,
+    /// The reply the handler returns, by operation id.
+    pub replies: Vec<(String, Value)>,
     /// The channel address of every operation, by operation id.
     pub addresses: Vec<(String, String)>,
     /// The examples to send.
@@ -107,7 +114,7 @@ pub struct Document {
     pub not_sent: Vec<String>,
 }
 
-/// Whether a manifest row is a usable 2.x or 3.0 document.
+/// Returns whether a manifest row is a usable 2.x or 3.0 document.
 pub fn usable(row: &Row) -> bool {
     let labelled_valid = row.validity == Validity::Valid && row.schema_check.starts_with("pass");
     row.is_document()
@@ -154,6 +161,7 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
 
     let mut sends = Vec::new();
     let mut not_sent = Vec::new();
+    let mut replies = Vec::new();
     let mut synthesizer = Synthesizer::default();
     for (id, operation) in &api.operations {
         if operation.action != Action::Send {
@@ -164,6 +172,20 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
             api.channels.get(&operation.channel),
         ) else {
             continue;
+        };
+        let reply = if method.output == "::hookforge::client::Accepted" {
+            None
+        } else {
+            match reply_value(document, &api, operation, &mut synthesizer) {
+                Ok(value) => {
+                    replies.push((id.clone(), value.clone()));
+                    Some(value)
+                }
+                Err(reason) => {
+                    not_sent.push(format!("{id}: no reply to return: {reason}"));
+                    continue;
+                }
+            }
         };
         let parameters: Vec<String> = placeholders(channel.address.as_deref().unwrap_or(""))
             .iter()
@@ -242,12 +264,6 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
                     ));
                     continue;
                 }
-                if method.output != "::hookforge::client::Accepted" {
-                    not_sent.push(format!(
-                        "{label}: a request/reply operation, sent without the outbox"
-                    ));
-                    continue;
-                }
                 let had_payload = example.payload.is_some();
                 if let Err(reason) = complete(document, message, &mut example, &mut synthesizer) {
                     not_sent.push(format!("{label}: {reason}"));
@@ -302,6 +318,7 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
                         .and_then(|c| c.location.strip_prefix("$message.header#/"))
                         .map(str::to_owned),
                     parameters: parameters.clone(),
+                    reply: reply.clone(),
                     payload,
                     headers: with_headers.then(|| {
                         example
@@ -333,18 +350,55 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
             })
             .collect(),
         application_surface: app_surface,
+        replies,
         mirror_surface,
         sends,
         not_sent,
     })
 }
 
-/// The event type of a message: its name, or its key.
+/// Returns the reply of a request/reply operation: the first example
+/// payload of its reply messages, or a value built from the first reply
+/// message's payload schema.
+fn reply_value(
+    document: &hookforge_codegen::document::Document,
+    api: &hookforge_codegen::model::AsyncApi,
+    operation: &hookforge_codegen::model::Operation,
+    synthesizer: &mut Synthesizer,
+) -> Result<Value, String> {
+    let reply = operation
+        .reply
+        .as_ref()
+        .ok_or("the operation has no reply")?;
+    let channel = reply
+        .channel
+        .as_ref()
+        .and_then(|c| api.channels.get(c))
+        .ok_or("the reply has no channel")?;
+    let messages: Vec<&Message> = reply
+        .messages
+        .iter()
+        .filter_map(|key| channel.messages.get(key))
+        .collect();
+    if let Some(payload) = messages
+        .iter()
+        .flat_map(|m| m.examples.iter())
+        .find_map(|e| e.payload.clone())
+    {
+        return Ok(payload);
+    }
+    let first = messages.first().ok_or("the reply has no messages")?;
+    let mut example = MessageExample::default();
+    complete(document, first, &mut example, synthesizer)?;
+    Ok(example.payload.unwrap_or(Value::Null))
+}
+
+/// Returns the event type of a message: its name, or its key.
 fn event_type_of(key: &str, message: &Message) -> String {
     message.name.clone().unwrap_or_else(|| key.to_owned())
 }
 
-/// Whether `variant` holds the message with `event_type` and payload type
+/// Returns whether `variant` carries the message with `event_type` and payload type
 /// `payload` (as the generator writes it).
 fn variant_holds(variant: &Variant, event_type: &str, payload: &Option<String>) -> bool {
     variant.event_type == event_type

@@ -173,7 +173,7 @@ impl Synthesizer {
     }
 }
 
-/// The first non-null type, or `object` when there are properties.
+/// Returns the first non-null type, or `object` when there are properties.
 fn primary_type(object: &Map<String, Value>) -> Option<&str> {
     match object.get("type") {
         Some(Value::String(ty)) => Some(ty.as_str()),
@@ -187,7 +187,7 @@ fn primary_type(object: &Map<String, Value>) -> Option<&str> {
     }
 }
 
-/// An integer inside `minimum`/`maximum` (and their exclusive forms), a
+/// Returns an integer inside `minimum`/`maximum` (and their exclusive forms), a
 /// multiple of `multipleOf` when that is an integer.
 fn integer(object: &Map<String, Value>) -> Option<i64> {
     let bound = |key: &str| object.get(key).and_then(Value::as_f64);
