@@ -68,6 +68,27 @@ pub enum DeliveryError {
         /// The example.
         example: String,
     },
+    /// A channel parameter's value would change the request's path
+    /// instead of filling one segment: empty, `.` or `..`.
+    #[error(
+        "operation `{operation_id}`: the value {value:?} of channel parameter `{parameter}` in `{address}` \
+         (example {example} of `{message}`) cannot be a path segment, because an empty segment, `.` and `..` \
+         change the path; give another value with --param {parameter}=VALUE"
+    )]
+    InvalidParameter {
+        /// The operation id.
+        operation_id: String,
+        /// The parameter.
+        parameter: String,
+        /// The value.
+        value: String,
+        /// The channel address.
+        address: String,
+        /// The message.
+        message: String,
+        /// The example.
+        example: String,
+    },
 }
 
 /// Builds the requests for `operations`, in order, and lists the messages
@@ -183,6 +204,16 @@ impl Example<'_> {
                             example: self.label.to_owned(),
                         }
                     })?;
+                    if matches!(value.as_str(), "" | "." | "..") {
+                        return Err(DeliveryError::InvalidParameter {
+                            operation_id: self.received.operation_id.clone(),
+                            parameter: name.to_owned(),
+                            value,
+                            address: address.clone(),
+                            message: self.name.to_owned(),
+                            example: self.label.to_owned(),
+                        });
+                    }
                     path.push_str(&utf8_percent_encode(&value, SEGMENT).to_string());
                 }
                 None => path.push_str(segment),
@@ -345,6 +376,27 @@ operations:
         let params = BTreeMap::from([("kind".to_owned(), "mug".to_owned())]);
         let (found, _) = deliveries(&model(), &[&operation], &params).expect("deliveries");
         assert_eq!(found[0].path, "/tenants/t%201/items/mug");
+    }
+
+    #[test]
+    fn dot_segment_values_are_rejected() {
+        let operation = operation();
+        for value in ["..", ".", ""] {
+            let params = BTreeMap::from([("kind".to_owned(), value.to_owned())]);
+            let result = deliveries(&model(), &[&operation], &params);
+            assert!(
+                matches!(result, Err(DeliveryError::InvalidParameter { .. })),
+                "{value:?} gave {result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dots_inside_values_stay_in_one_segment() {
+        let operation = operation();
+        let params = BTreeMap::from([("kind".to_owned(), "...".to_owned())]);
+        let (found, _) = deliveries(&model(), &[&operation], &params).expect("deliveries");
+        assert_eq!(found[0].path, "/tenants/t%201/items/...");
     }
 
     #[test]
