@@ -25,7 +25,9 @@ use deliveries::{deliveries, Delivery};
 pub const AFTER_HELP: &str = "Each example of each message of the operations the side receives is
 posted once, to URL followed by the channel address, with a new webhook-id
 and the webhook-timestamp and webhook-signature headers. Headers in the
-example are sent too, except those three. A channel parameter takes the
+example are sent too, except those three and the ones that frame the
+request (host, content-length, transfer-encoding, connection and the
+other hop-by-hop headers). A channel parameter takes the
 value given with --param, else the value at the parameter's `location` in
 the example, else its default, first allowed value or first example.
 

@@ -19,6 +19,23 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Headers that the signer sets; an example's values for them are dropped.
 const SIGNED_HEADERS: [&str; 3] = ["webhook-id", "webhook-timestamp", "webhook-signature"];
 
+/// Headers that frame or route the request, which the HTTP client sets
+/// from the URL and body; an example's values for them are dropped. A
+/// `content-length` from an example would cut the signed body short on
+/// the wire, and a `host` would send the request to another virtual host.
+const TRANSPORT_HEADERS: [&str; 10] = [
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+    "expect",
+];
+
 /// One request to make.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
@@ -260,7 +277,8 @@ impl Example<'_> {
 
 /// Turns example headers into HTTP headers the way the generated client
 /// does: strings as they are, other values as JSON, `null` left out. The
-/// Standard Webhooks headers are left to the signer.
+/// Standard Webhooks headers are left to the signer, and the headers that
+/// frame the request to the HTTP client.
 fn header_pairs(headers: Option<&Value>) -> Vec<(String, String)> {
     let Some(Value::Object(headers)) = headers else {
         return Vec::new();
@@ -270,7 +288,8 @@ fn header_pairs(headers: Option<&Value>) -> Vec<(String, String)> {
         .filter(|(name, _)| {
             !SIGNED_HEADERS
                 .iter()
-                .any(|signed| name.eq_ignore_ascii_case(signed))
+                .chain(&TRANSPORT_HEADERS)
+                .any(|dropped| name.eq_ignore_ascii_case(dropped))
         })
         .filter_map(|(name, value)| match value {
             Value::Null => None,
@@ -368,6 +387,21 @@ operations:
             ]
         );
         assert_eq!(found[0].body, br#"{"tenant":"t 1"}"#);
+    }
+
+    #[test]
+    fn example_headers_skip_framing_ones() {
+        let headers = serde_json::json!({
+            "Content-Length": "2",
+            "transfer-encoding": "chunked",
+            "Host": "other.example",
+            "connection": "close",
+            "x-kept": "yes",
+        });
+        assert_eq!(
+            header_pairs(Some(&headers)),
+            [("x-kept".to_owned(), "yes".to_owned())]
+        );
     }
 
     #[test]
