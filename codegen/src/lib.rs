@@ -77,6 +77,9 @@ pub struct GeneratedCode {
     /// problems found while generating, and its document contains the sources
     /// they point into.
     pub validation: Validation,
+    /// The clients and handlers in the API part of `code`, with type names
+    /// as inside the generated code; `Some` exactly when `code` is.
+    pub api: Option<apigen::ApiSummary>,
 }
 
 impl GeneratedCode {
@@ -177,6 +180,8 @@ pub fn generate_types(path: &Path, options: LoadOptions) -> GeneratedCode {
 ///     ..GenerateOptions::default()
 /// };
 /// let generated = generate(&path, &options);
+/// let summary = generated.api.expect("the document is valid");
+/// assert!(summary.received.is_empty(), "the channel has no operations");
 /// let code = generated.code.expect("the document is valid");
 /// assert!(code.contains("Hash"));
 /// assert!(code.contains("pub total: ::std::option::Option<crate::money::Money>"));
@@ -186,7 +191,7 @@ pub fn generate_types(path: &Path, options: LoadOptions) -> GeneratedCode {
 /// ```
 pub fn generate(path: &Path, options: &GenerateOptions) -> GeneratedCode {
     let mut validation = validate_file(path, options.load.clone());
-    let code = match (validation.document.as_ref(), validation.model()) {
+    let (code, summary) = match (validation.document.as_ref(), validation.model()) {
         (Some(document), Some(api)) if validation.is_valid() => {
             let (custom, option_errors) = typegen::Customization::new(
                 document,
@@ -213,6 +218,7 @@ pub fn generate(path: &Path, options: &GenerateOptions) -> GeneratedCode {
                 }
                 code
             });
+            let summary = code.is_some().then_some(api_code.summary);
             validation.diagnostics.extend(api_code.diagnostics);
             if types.space.is_empty() {
                 validation.diagnostics.push(
@@ -229,11 +235,15 @@ pub fn generate(path: &Path, options: &GenerateOptions) -> GeneratedCode {
                 .extend(custom.unused_replacements(&types.space));
             merge_format_errors(&mut validation.diagnostics, types.diagnostics);
             sort(&mut validation.diagnostics);
-            code
+            (code, summary)
         }
-        _ => None,
+        _ => (None, None),
     };
-    GeneratedCode { code, validation }
+    GeneratedCode {
+        code,
+        validation,
+        api: summary,
+    }
 }
 
 /// Adds generation diagnostics to validation's. Validation warns about a

@@ -111,8 +111,11 @@
 mod emit;
 mod emit_nats;
 mod plan;
+mod summary;
 mod transport;
 
+#[cfg(test)]
+mod summary_tests;
 #[cfg(test)]
 mod tests;
 
@@ -121,6 +124,9 @@ use crate::document::Document;
 use crate::model::AsyncApi;
 use crate::options::Perspective;
 use crate::typegen::GeneratedTypes;
+
+pub use summary::{ApiSummary, ReceivedOperation, RustType, SentOperation};
+pub use transport::Transport;
 
 /// The API code of a document.
 #[derive(Debug)]
@@ -132,6 +138,9 @@ pub struct GeneratedApi {
     pub code: String,
     /// Warnings for operations left out.
     pub diagnostics: Vec<Diagnostic>,
+    /// The methods of the generated clients and handlers, for tools that
+    /// write code against them.
+    pub summary: ApiSummary,
 }
 
 /// Generates the clients, handlers, router, dispatcher, parameters and
@@ -168,6 +177,9 @@ pub struct GeneratedApi {
 /// let sender = apigen::generate_api(document, &api, &types, Perspective::Application);
 /// assert!(sender.code.contains("pub async fn order_placed("));
 /// assert!(sender.code.contains("pub struct OrdersParameters"));
+/// let sent = &sender.summary.sent[0];
+/// assert_eq!(sent.method, "order_placed");
+/// assert_eq!(sent.parameters.as_ref().map(|ty| ty.to_string()).as_deref(), Some("OrdersParameters"));
 ///
 /// let receiver = apigen::generate_api(document, &api, &types, Perspective::Mirror);
 /// assert!(receiver.code.contains("pub trait Handler"));
@@ -193,7 +205,11 @@ pub fn generate_api(
         }
     };
     code.push_str(&unsupported_comment(&plan.unsupported));
-    GeneratedApi { code, diagnostics }
+    GeneratedApi {
+        code,
+        diagnostics,
+        summary: summary::summarize(&plan, types),
+    }
 }
 
 /// Writes the comment block that lists the operations left out for their

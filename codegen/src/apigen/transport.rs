@@ -8,7 +8,7 @@ use crate::model::{AsyncApi, Channel};
 
 /// A transport the generator writes code for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Transport {
+pub enum Transport {
     /// Webhooks: signed HTTP POSTs through the outbox, received by an axum
     /// router.
     Http,
