@@ -141,13 +141,7 @@ impl Failure {
 /// Reads the secret, checks the URL and builds the requests.
 fn prepare(args: &SendArgs) -> Result<(Signer, String, Vec<Delivery>), Failure> {
     let signer = signer(&args.secret_env).map_err(Failure::usage)?;
-    let base = args.to.trim_end_matches('/').to_owned();
-    if !(base.starts_with("http://") || base.starts_with("https://")) {
-        return Err(Failure::usage(format!(
-            "--to {:?} is not an http:// or https:// URL; give the receiver's base URL, such as http://127.0.0.1:3000",
-            args.to
-        )));
-    }
+    let base = base_url(&args.to).map_err(Failure::usage)?;
     let code = generate_side(
         &args.file,
         &args.load.load_options(),
@@ -229,6 +223,29 @@ fn list(received: &[ReceivedOperation]) -> String {
         .map(|op| format!("`{}`", op.operation_id))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Checks `--to` and returns it without a trailing `/`, ready for a
+/// channel address to be appended. A query or fragment is rejected,
+/// because the address would land inside it instead of in the path.
+fn base_url(to: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(to).map_err(|error| {
+        format!(
+            "--to {to:?} is not a valid URL ({error}); give the receiver's base URL, such as http://127.0.0.1:3000"
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "--to {to:?} is not an http:// or https:// URL; give the receiver's base URL, such as http://127.0.0.1:3000"
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "--to {to:?} has a query or fragment, which the channel address would be appended to; \
+             give the base URL without `?` or `#`, such as http://127.0.0.1:3000/hooks"
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// Reads the signing secrets from the environment variable `name`.

@@ -1,0 +1,150 @@
+//! Hostile input against `hookforge send` and `hookforge new`: base URLs
+//! that would move the request.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use common::TempDir;
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// One operation that the provider receives, with one example.
+const ONE_EXAMPLE: &str = r#"
+asyncapi: 3.0.0
+info: {title: T, version: '1'}
+channels:
+  items:
+    address: /items
+    messages:
+      created:
+        payload: {type: object}
+        examples:
+          - payload: {id: 1}
+operations:
+  receiveItem:
+    action: receive
+    channel: {$ref: '#/channels/items'}
+"#;
+
+fn hookforge(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hookforge"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env("HOOKFORGE_WEBHOOK_SECRET", SECRET)
+        .output()
+        .expect("hookforge runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Reads one request's head from `stream` and returns its request line.
+fn read_request_line(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+/// Accepts connections on a loopback port and answers each request with
+/// 204, sending the request lines to the returned channel.
+fn recording_server() -> (u16, mpsc::Receiver<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let (lines, received) = mpsc::channel();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let line = read_request_line(&mut stream);
+            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n");
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (port, received)
+}
+
+#[test]
+fn send_rejects_base_url_with_query_or_fragment() {
+    let temp = TempDir::new("attack-send-url");
+    let spec = temp.write("spec.yaml", ONE_EXAMPLE);
+    let spec = spec.to_str().expect("UTF-8 path");
+    let (port, received) = recording_server();
+    for suffix in ["/base?tenant=1", "/base#part", "?x"] {
+        let to = format!("http://127.0.0.1:{port}{suffix}");
+        let output = hookforge(
+            &[
+                "send",
+                "--examples",
+                spec,
+                "--side",
+                "provider",
+                "--to",
+                &to,
+            ],
+            &temp.path,
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "--to {to}: {}",
+            stdout(&output)
+        );
+        assert!(stderr(&output).contains("--to"), "{}", stderr(&output));
+    }
+    assert!(
+        received.recv_timeout(Duration::from_millis(200)).is_err(),
+        "a request was sent for a rejected URL"
+    );
+}
+
+#[test]
+fn send_keeps_base_url_path() {
+    let temp = TempDir::new("attack-send-base");
+    let spec = temp.write("spec.yaml", ONE_EXAMPLE);
+    let spec = spec.to_str().expect("UTF-8 path");
+    let (port, received) = recording_server();
+    let to = format!("HTTP://127.0.0.1:{port}/hooks/");
+    let output = hookforge(
+        &[
+            "send",
+            "--examples",
+            spec,
+            "--side",
+            "provider",
+            "--to",
+            &to,
+        ],
+        &temp.path,
+    );
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let line = received
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a request");
+    assert_eq!(line, "POST /hooks/items HTTP/1.1");
+}
