@@ -339,8 +339,28 @@ async fn post(
         .await
         .map_err(|error| error_chain(&error))?;
     let status = response.status();
-    let body = response.text().await.unwrap_or_default();
+    let body = read_prefix(response, MAX_RESPONSE_BYTES).await;
     Ok((status, body))
+}
+
+/// The most bytes of a response body that are read: more than the 2000
+/// characters printed, and little enough memory whatever the receiver
+/// sends.
+const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+
+/// Reads at most `max_bytes` of the body, as text with invalid UTF-8
+/// replaced, and drops the rest with the connection. A body that fails
+/// midway gives what arrived before the failure.
+async fn read_prefix(mut response: reqwest::Response, max_bytes: usize) -> String {
+    let mut bytes = Vec::new();
+    while bytes.len() < max_bytes {
+        match response.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    bytes.truncate(max_bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Joins an error with its sources, which name the actual cause (such as

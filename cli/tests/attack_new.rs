@@ -1,5 +1,6 @@
 //! Hostile input against `hookforge send` and `hookforge new`: base URLs
-//! that would move the request.
+//! that would move the request, receivers that answer without end, and
+//! document text that would break the generated project's files.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::TempDir;
 
@@ -147,4 +148,56 @@ fn send_keeps_base_url_path() {
         .recv_timeout(Duration::from_secs(5))
         .expect("a request");
     assert_eq!(line, "POST /hooks/items HTTP/1.1");
+}
+
+#[test]
+fn send_stops_reading_endless_response() {
+    let temp = TempDir::new("attack-send-endless");
+    let spec = temp.write("spec.yaml", ONE_EXAMPLE);
+    let spec = spec.to_str().expect("UTF-8 path");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        read_request_line(&mut stream);
+        let head =
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1099511627776\r\n\r\n";
+        if stream.write_all(head).is_err() {
+            return;
+        }
+        // Writes until the client closes the connection.
+        let chunk = vec![b'a'; 64 * 1024];
+        while stream.write_all(&chunk).is_ok() {}
+    });
+
+    let started = Instant::now();
+    let to = format!("http://127.0.0.1:{port}");
+    let output = hookforge(
+        &[
+            "send",
+            "--examples",
+            spec,
+            "--side",
+            "provider",
+            "--to",
+            &to,
+            "--timeout",
+            "20",
+        ],
+        &temp.path,
+    );
+    let elapsed = started.elapsed();
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(stdout(&output).contains("200 OK"), "{}", stdout(&output));
+    assert!(
+        elapsed < Duration::from_secs(15),
+        "send read the response for {elapsed:?}"
+    );
 }
