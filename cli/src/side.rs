@@ -19,7 +19,7 @@ use hookforge_codegen::options::{GenerateOptions, Perspective};
 use hookforge_codegen::render::{human, Style};
 use hookforge_codegen::{generate, GeneratedCode};
 
-use crate::surface::{self, ApiSurface};
+use crate::surface::{self, ApiSummary};
 use crate::validate::root_sources;
 
 /// One side of the document's API.
@@ -67,8 +67,8 @@ impl fmt::Display for Side {
 pub struct SideCode {
     /// The generated module, as `build.rs` writes it.
     pub generated: GeneratedCode,
-    /// Its handler and client methods.
-    pub surface: ApiSurface,
+    /// Its HTTP handler and client methods (see [`surface::http_only`]).
+    pub surface: ApiSummary,
     /// The document's model.
     pub api: AsyncApi,
 }
@@ -88,14 +88,6 @@ pub enum DocumentError {
         /// The document given.
         path: String,
     },
-    /// The generated code could not be read back.
-    #[error("{path}: {source}")]
-    Surface {
-        /// The document given.
-        path: String,
-        /// The failure.
-        source: surface::SurfaceError,
-    },
 }
 
 impl DocumentError {
@@ -104,7 +96,7 @@ impl DocumentError {
     pub fn exit_code(&self) -> u8 {
         match self {
             DocumentError::Unreadable { .. } => 2,
-            DocumentError::Invalid { .. } | DocumentError::Surface { .. } => 1,
+            DocumentError::Invalid { .. } => 1,
         }
     }
 }
@@ -125,7 +117,7 @@ pub fn generate_side(
     };
     let generated = generate(path, &options);
     let display = path.display().to_string();
-    let (Some(code), Some(api)) = (&generated.code, generated.validation.model()) else {
+    let (Some(summary), Some(api)) = (&generated.api, generated.validation.model()) else {
         print_errors(path, &generated, max_file_bytes);
         return Err(if generated.validation.is_io_failure() {
             DocumentError::Unreadable { path: display }
@@ -133,11 +125,7 @@ pub fn generate_side(
             DocumentError::Invalid { path: display }
         });
     };
-    let surface =
-        surface::read(code, surface::API_MODULE).map_err(|source| DocumentError::Surface {
-            path: display,
-            source,
-        })?;
+    let surface = surface::http_only(summary);
     Ok(SideCode {
         generated,
         surface,

@@ -4,7 +4,7 @@ use hookforge_codegen::model::{AsyncApi, Operation};
 use serde::Serialize;
 
 use crate::side::{Side, SideCode};
-use crate::surface::{ReceivedOperation, SentOperation};
+use crate::surface::{ReceivedOperation, SentOperation, API_MODULE};
 
 /// The variable that contains the receiver's Standard Webhooks secret.
 pub const SECRET_ENV: &str = "HOOKFORGE_WEBHOOK_SECRET";
@@ -257,11 +257,13 @@ fn received_context(op: &ReceivedOperation, api: &AsyncApi) -> ReceivedContext {
         operation_id: op.operation_id.clone(),
         operation_literal: format!("{:?}", op.operation_id),
         method: op.method.clone(),
-        http_method: op.http_method.clone(),
+        // `SideCode::surface` contains HTTP operations only, which all
+        // have a method.
+        http_method: op.http_method.clone().unwrap_or_default(),
         address: op.address.clone(),
-        parameters_type: op.parameters.clone(),
-        message_type: op.message.clone(),
-        reply_type: op.reply.clone(),
+        parameters_type: op.parameters.as_ref().map(|ty| ty.qualified(API_MODULE)),
+        message_type: op.message.qualified(API_MODULE),
+        reply_type: op.reply.as_ref().map(|ty| ty.qualified(API_MODULE)),
         reply_example: operation
             .and_then(|operation| reply_example(operation, api))
             .map(|json| raw_string(&json)),
@@ -274,7 +276,7 @@ fn sent_context(op: &SentOperation) -> SentContext {
         operation_id: op.operation_id.clone(),
         method: op.method.clone(),
         address: op.address.clone(),
-        parameters_type: op.parameters.clone(),
+        parameters_type: op.parameters.as_ref().map(|ty| ty.qualified(API_MODULE)),
     }
 }
 

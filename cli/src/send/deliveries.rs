@@ -197,7 +197,8 @@ impl Example<'_> {
             operation_id: self.received.operation_id.clone(),
             message: self.name.to_owned(),
             example: self.label.to_owned(),
-            http_method: self.received.http_method.clone(),
+            // Only HTTP operations, which all have a method, are sent.
+            http_method: self.received.http_method.clone().unwrap_or_default(),
             path: self.path(params)?,
             headers,
             body: payload.to_string().into_bytes(),
@@ -342,16 +343,18 @@ operations:
         validation.model().expect("model")
     }
 
+    /// The handler method of `receiveItem`, as the generator reports it.
     fn operation() -> ReceivedOperation {
-        ReceivedOperation {
-            operation_id: "receiveItem".to_owned(),
-            method: "receive_item".to_owned(),
-            http_method: "POST".to_owned(),
-            address: "/tenants/{tenantId}/items/{kind}".to_owned(),
-            parameters: None,
-            message: "api::Item".to_owned(),
-            reply: None,
-        }
+        let validation =
+            hookforge_codegen::validate_text(Path::new("doc.yaml"), DOC, LoadOptions::default());
+        let document = validation.document.as_ref().expect("document");
+        let api = validation.model().expect("model");
+        let types = hookforge_codegen::typegen::lower_messages(document, &api);
+        let perspective = hookforge_codegen::options::Perspective::Application;
+        let generated =
+            hookforge_codegen::apigen::generate_api(document, &api, &types, perspective);
+        let operation = generated.summary.received.into_iter().next();
+        operation.expect("receiveItem is received")
     }
 
     #[test]
