@@ -201,3 +201,83 @@ fn send_stops_reading_endless_response() {
         "send read the response for {elapsed:?}"
     );
 }
+
+/// A document whose title and version contain a DELETE character and
+/// Unicode direction controls; titles reach Cargo.toml and main.rs.
+const CONTROL_TITLE: &str = r#"
+asyncapi: 3.0.0
+info:
+  title: "Shop \u007f\u202etitle\u2066 {{ x }} {% raw %} */"
+  version: "1\u202e"
+channels:
+  items:
+    address: /items
+    messages:
+      created:
+        payload: {type: object}
+        examples:
+          - payload: {id: 1}
+operations:
+  receiveItem:
+    action: receive
+    channel: {$ref: '#/channels/items'}
+"#;
+
+fn has_direction_control(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+    })
+}
+
+#[test]
+fn new_survives_control_characters_in_title() {
+    let temp = TempDir::new("attack-new-title");
+    let spec = temp.write("spec.yaml", CONTROL_TITLE);
+    let spec = spec.to_str().expect("UTF-8 path");
+    let output = hookforge(
+        &["new", "shop", "--from", spec, "--side", "provider", "--yes"],
+        &temp.path,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let project = temp.path.join("shop");
+
+    let manifest = project.join("Cargo.toml");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let metadata = Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        metadata.status.success(),
+        "Cargo.toml does not parse: {}",
+        stderr(&metadata)
+    );
+
+    for file in [
+        "build.rs",
+        "src/main.rs",
+        "src/config.rs",
+        "src/provider.rs",
+    ] {
+        let text = std::fs::read_to_string(project.join(file)).expect("project file");
+        assert!(
+            !has_direction_control(&text),
+            "{file} contains a direction control that rustc rejects"
+        );
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{file} contains a control character"
+        );
+    }
+}
