@@ -9,6 +9,8 @@ use std::fs;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 use hookforge_codegen::bundle::{bundle_document, to_yaml};
@@ -454,12 +456,50 @@ fn report(folder: &Path, package: &str, choice: SideChoice, files: &[ProjectFile
 struct Scratch(PathBuf);
 
 impl Scratch {
+    /// Writes `text` to a new file in the temp dir. The file is created
+    /// exclusively (`O_EXCL`), so a file or symlink that another user
+    /// planted under the same name is never written through; a new name is
+    /// tried instead, up to 16 times.
     fn write(text: &str) -> Result<Scratch, NewError> {
-        let path =
-            std::env::temp_dir().join(format!("hookforge-new-{}-starter.yaml", std::process::id()));
-        fs::write(&path, text)
-            .map_err(|error| NewError::Io(format!("cannot write {}: {error}", path.display())))?;
-        Ok(Scratch(path))
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let mut last_error = None;
+        for _ in 0..16 {
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |elapsed| elapsed.subsec_nanos());
+            let path = std::env::temp_dir().join(format!(
+                "hookforge-new-{}-{nanos}-{}-starter.yaml",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed)
+            ));
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    let scratch = Scratch(path);
+                    file.write_all(text.as_bytes()).map_err(|error| {
+                        NewError::Io(format!("cannot write {}: {error}", scratch.0.display()))
+                    })?;
+                    return Ok(scratch);
+                }
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    last_error = Some(error);
+                }
+                Err(error) => {
+                    return Err(NewError::Io(format!(
+                        "cannot create {}: {error}",
+                        path.display()
+                    )))
+                }
+            }
+        }
+        Err(NewError::Io(format!(
+            "cannot create a scratch file for the starter document in {}: {}",
+            std::env::temp_dir().display(),
+            last_error.map_or_else(String::new, |error| error.to_string())
+        )))
     }
 }
 
@@ -492,6 +532,45 @@ mod tests {
         let folder = std::env::temp_dir().join("hookforge-new-unit-missing-folder");
         let _ = fs::remove_dir_all(&folder);
         assert!(check_folder(&folder).is_ok());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn scratch_does_not_follow_planted_symlink() {
+        let victim_dir =
+            std::env::temp_dir().join(format!("hookforge-new-unit-victim-{}", std::process::id()));
+        fs::create_dir_all(&victim_dir).expect("folder");
+        let victim = victim_dir.join("victim.txt");
+        fs::write(&victim, "keep").expect("victim");
+        // The name the starter document used to get: predictable from the
+        // process id, so another local user could plant a symlink there.
+        let planted =
+            std::env::temp_dir().join(format!("hookforge-new-{}-starter.yaml", std::process::id()));
+        let _ = fs::remove_file(&planted);
+        std::os::unix::fs::symlink(&victim, &planted).expect("symlink");
+
+        let scratch = Scratch::write("asyncapi: 3.0.0\n");
+        let victim_text = fs::read_to_string(&victim).expect("victim");
+        let planted_kept = fs::symlink_metadata(&planted).is_ok();
+        drop(scratch);
+        let _ = fs::remove_file(&planted);
+        let _ = fs::remove_dir_all(&victim_dir);
+        assert_eq!(
+            victim_text, "keep",
+            "the starter overwrote a symlink's target"
+        );
+        assert!(planted_kept, "the planted symlink was removed");
+    }
+
+    #[test]
+    fn scratch_files_are_distinct_and_removed() {
+        let first = Scratch::write("a").expect("first");
+        let second = Scratch::write("b").expect("second");
+        assert_ne!(first.0, second.0);
+        assert_eq!(fs::read_to_string(&first.0).expect("first"), "a");
+        let path = first.0.clone();
+        drop(first);
+        assert!(!path.exists(), "the scratch file was left behind");
     }
 
     #[test]
