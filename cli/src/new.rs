@@ -80,7 +80,7 @@ const DEFAULT_PORT: u16 = 3000;
 pub struct NewArgs {
     /// The project folder to create; it may exist if it is empty. Its
     /// last component is the package name: letters, digits, `-` and `_`,
-    /// starting with a letter.
+    /// starting with a letter, and not `hookforge` or `hookforge-codegen`.
     #[arg(value_name = "NAME")]
     name: PathBuf,
 
@@ -225,6 +225,9 @@ fn create(args: &NewArgs) -> Result<(), NewError> {
     Ok(())
 }
 
+/// The packages every project depends on, whose names it cannot take.
+const HOOKFORGE_PACKAGES: [&str; 2] = ["hookforge", "hookforge-codegen"];
+
 /// Returns the package name: the folder's last component, checked.
 fn package_name(folder: &Path) -> Result<String, NewError> {
     let name = folder
@@ -243,6 +246,14 @@ fn package_name(folder: &Path) -> Result<String, NewError> {
             "{:?} is not a usable package name: the last component of NAME must start with a letter \
              and contain only letters, digits, `-` and `_`, such as orders-consumer",
             folder.display().to_string()
+        )));
+    }
+    // A package with the name and version of a path dependency collides
+    // with it in Cargo.lock, and one that depends on its own name from
+    // the registry does not build either.
+    if HOOKFORGE_PACKAGES.contains(&name) {
+        return Err(NewError::Usage(format!(
+            "{name:?} is the name of a dependency of the project; choose another NAME, such as {name}-consumer"
         )));
     }
     Ok(name.to_owned())
@@ -524,6 +535,15 @@ mod tests {
         for bad in ["1orders", "orders.v1", "", "ordérs", "a b"] {
             let result = package_name(Path::new(bad));
             assert!(result.is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn package_name_rejects_dependency_names() {
+        for taken in ["hookforge", "hookforge-codegen"] {
+            let result = package_name(Path::new(taken));
+            let error = result.expect_err(taken);
+            assert!(error.to_string().contains("dependency"), "{error}");
         }
     }
 
