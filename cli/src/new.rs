@@ -435,7 +435,15 @@ fn write_project(folder: &Path, files: &[ProjectFile]) -> Result<(), NewError> {
                 NewError::Io(format!("cannot create {}: {error}", parent.display()))
             })?;
         }
-        fs::write(&path, &file.content)
+        // `create_new` because check_folder ran earlier: a file that
+        // appeared since then is the user's, and stays as it is.
+        let mut written = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|error| NewError::Io(format!("cannot create {}: {error}", path.display())))?;
+        written
+            .write_all(&file.content)
             .map_err(|error| NewError::Io(format!("cannot write {}: {error}", path.display())))?;
     }
     Ok(())
@@ -591,6 +599,30 @@ mod tests {
         let path = first.0.clone();
         drop(first);
         assert!(!path.exists(), "the scratch file was left behind");
+    }
+
+    #[test]
+    fn write_project_keeps_existing_files() {
+        let folder =
+            std::env::temp_dir().join(format!("hookforge-new-unit-keep-{}", std::process::id()));
+        fs::create_dir_all(folder.join("src")).expect("folder");
+        // A file that appeared after check_folder, such as from an editor.
+        fs::write(folder.join("src/main.rs"), "mine").expect("file");
+        let files = [
+            ProjectFile {
+                path: PathBuf::from("Cargo.toml"),
+                content: b"[package]".to_vec(),
+            },
+            ProjectFile {
+                path: PathBuf::from("src/main.rs"),
+                content: b"fn main() {}".to_vec(),
+            },
+        ];
+        let result = write_project(&folder, &files);
+        let kept = fs::read_to_string(folder.join("src/main.rs")).expect("file");
+        let _ = fs::remove_dir_all(&folder);
+        assert!(result.is_err(), "an existing file was overwritten");
+        assert_eq!(kept, "mine");
     }
 
     #[test]
