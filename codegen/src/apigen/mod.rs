@@ -107,6 +107,13 @@
 //!
 //! A content type of `json` alone, which some documents use, is read as
 //! `application/json`.
+//!
+//! # Summary
+//!
+//! Next to the code, [`generate_api`] returns an [`ApiSummary`]: each
+//! client and handler method with its operation id, transport, route and
+//! Rust types, for tools that write code against the generated module
+//! (such as the `hookforge new` scaffold) without parsing it.
 
 mod emit;
 mod emit_nats;

@@ -134,6 +134,8 @@ impl RustType {
     /// Reads the tokens of a type that the emitter writes: paths with
     /// generic arguments, tuples and primitives. A single-segment path
     /// that is not a primitive names a type of the generated module.
+    /// NOTE: so does a type replacement written as a single name, which
+    /// resolves only where the code is included.
     pub(super) fn from_tokens(tokens: TokenStream) -> RustType {
         let mut parts = Vec::new();
         push_tokens(tokens, &mut parts);
