@@ -6,7 +6,7 @@
 //! (`HOOKFORGE_CORPUS`), with the Hookforge crates of this workspace as
 //! path dependencies. It builds them offline against the workspace's
 //! `Cargo.lock` in one cargo workspace, so the dependencies compile once,
-//! into the folder that `build_script.rs` uses too. Then it starts each
+//! into the folder that every suite building generated code uses. Then it starts each
 //! project's binary on a free loopback port, sends the document's
 //! examples, and checks that the project printed every webhook id that
 //! `send` reported as accepted.
@@ -256,11 +256,11 @@ fn build(dir: &Path, cases: &[&Case]) {
     );
 }
 
-/// The target folder of the projects. `tests/tests/build_script.rs` builds
-/// its crates, which use the same dependencies, into the same folder, so
-/// whichever suite runs second reuses most of the first one's artifacts.
+/// The target folder of the projects: the one that every suite building
+/// generated code uses (`hookforge_tests::corpus::generated_crates_target`),
+/// so whichever suite runs first compiles the shared dependencies.
 fn target_dir() -> PathBuf {
-    workspace_root().join("target/build-script-tests/target")
+    workspace_root().join("target/generated-crates")
 }
 
 /// A running project whose stdout lines arrive on a channel.

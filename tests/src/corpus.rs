@@ -5,6 +5,7 @@
 //! not run; under `CI=true` it fails instead, so CI never passes on a suite
 //! that ran nothing.
 
+use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -72,6 +73,23 @@ pub fn report(line: &str) {
 /// Returns the workspace root, for reading our own fixtures and examples.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Returns the one target folder of every crate of generated code that the
+/// suites build, so their dependencies compile once per feature set rather
+/// than once per suite. `hookforge-cli`'s `new_projects` test uses it too.
+pub fn generated_crates_target() -> PathBuf {
+    workspace_root().join("target/generated-crates")
+}
+
+/// Copies the workspace's `Cargo.lock` into `crate_dir`, so a crate of
+/// generated code resolves the versions the workspace has already built.
+pub fn copy_lock_file(crate_dir: &Path) {
+    fs::copy(
+        workspace_root().join("Cargo.lock"),
+        crate_dir.join("Cargo.lock"),
+    )
+    .expect("Cargo.lock copied into the generated crate");
 }
 
 /// Returns the load options for corpus documents: the defaults, except that

@@ -37,7 +37,9 @@ use hookforge::transport::nats::{
 };
 use hookforge_codegen::diagnostic::Code;
 use hookforge_codegen::options::{GenerateOptions, Perspective};
-use hookforge_tests::corpus::{corpus_dir_or_skip, report, workspace_root};
+use hookforge_tests::corpus::{
+    copy_lock_file, corpus_dir_or_skip, generated_crates_target, report, workspace_root,
+};
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, oneshot};
 
@@ -766,7 +768,7 @@ fn corpus_cli_specification_over_nats() {
     let runtime = workspace_root().join("runtime");
     let runtime = runtime.canonicalize().unwrap_or(runtime);
     // tokio with features the runtime already turns on, so the crate shares
-    // the dependency builds of the corpus types crate.
+    // the dependency builds of the other generated crates.
     let manifest = format!(
         "[package]\nname = \"hookforge-api-nats-corpus\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [dependencies]\nhookforge = {{ path = {:?} }}\n\
@@ -774,6 +776,7 @@ fn corpus_cli_specification_over_nats() {
         runtime.display().to_string()
     );
     fs::write(crate_dir.join("Cargo.toml"), manifest).expect("writable");
+    copy_lock_file(&crate_dir);
     fs::write(crate_dir.join("src/app.rs"), &sources[0]).expect("writable");
     fs::write(crate_dir.join("src/mirror.rs"), &sources[1]).expect("writable");
     let mut main = CLI_MAIN.to_owned();
@@ -789,10 +792,7 @@ fn corpus_cli_specification_over_nats() {
         .args(["run", "--quiet", "--message-format=short", "--"])
         .args([URL, &stream, SECRET, OTHER_SECRET])
         .current_dir(&crate_dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/corpus-types/target"),
-        )
+        .env("CARGO_TARGET_DIR", generated_crates_target())
         .output()
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);

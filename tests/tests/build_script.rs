@@ -54,7 +54,7 @@ impl TestCrate {
             .current_dir(&self.dir)
             .env(
                 "CARGO_TARGET_DIR",
-                workspace_root().join("target/build-script-tests/target"),
+                workspace_root().join("target/generated-crates"),
             )
             .env_remove("RUSTFLAGS")
             .output()
@@ -134,7 +134,7 @@ fn main() {
 /// The build script's output file: `<target>/debug/build/<package>-<hash>/output`,
 /// the most recent one when several exist.
 fn build_output(package: &str) -> (PathBuf, String) {
-    let build = workspace_root().join("target/build-script-tests/target/debug/build");
+    let build = workspace_root().join("target/generated-crates/debug/build");
     let mut candidates: Vec<(SystemTime, PathBuf)> = fs::read_dir(&build)
         .expect("build folder")
         .flatten()
@@ -276,20 +276,19 @@ fn include_macro_expands_and_tracks_the_files_read() {
         krate.run().trim(),
         r#"{"id":"o-1","total":{"cents":250,"currency":"EUR"}}"#
     );
-    let dep_info =
-        fs::read_dir(workspace_root().join("target/build-script-tests/target/debug/deps"))
-            .expect("deps folder")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.extension().is_some_and(|e| e == "d")
-                    && p.file_name().is_some_and(|n| {
-                        n.to_string_lossy()
-                            .starts_with("hookforge_build_script_include-")
-                    })
-            })
-            .map(|p| fs::read_to_string(p).unwrap_or_default())
-            .collect::<String>();
+    let dep_info = fs::read_dir(workspace_root().join("target/generated-crates/debug/deps"))
+        .expect("deps folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "d")
+                && p.file_name().is_some_and(|n| {
+                    n.to_string_lossy()
+                        .starts_with("hookforge_build_script_include-")
+                })
+        })
+        .map(|p| fs::read_to_string(p).unwrap_or_default())
+        .collect::<String>();
     assert!(dep_info.contains("schemas/money.yaml"), "{dep_info}");
     assert!(dep_info.contains("asyncapi/orders.yaml"), "{dep_info}");
 

@@ -19,7 +19,10 @@ use hookforge_codegen::model::{AsyncApi, SchemaRef};
 use hookforge_codegen::options::GenerateOptions;
 use hookforge_codegen::typegen::{self, emit};
 use hookforge_codegen::{generate, validate_file};
-use hookforge_tests::corpus::{corpus_dir_or_skip, corpus_load_options, report, workspace_root};
+use hookforge_tests::corpus::{
+    copy_lock_file, corpus_dir_or_skip, corpus_load_options, generated_crates_target, report,
+    workspace_root,
+};
 use hookforge_tests::manifest;
 
 /// Shaped documents the corpus had when this suite was written (two
@@ -95,10 +98,11 @@ fn corpus_cloudevents_documents_generate_and_compile() {
     );
 
     write_crate(&crate_dir, &shaped);
+    copy_lock_file(&crate_dir);
     let check = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "--message-format=short"])
         .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", crate_dir.join("target"))
+        .env("CARGO_TARGET_DIR", generated_crates_target())
         .output()
         .expect("cargo runs");
     assert!(

@@ -18,7 +18,9 @@ use std::fs;
 use std::process::Command;
 use std::time::Instant;
 
-use hookforge_tests::corpus::{corpus_dir_or_skip, report, workspace_root};
+use hookforge_tests::corpus::{
+    corpus_dir_or_skip, generated_crates_target, report, workspace_root,
+};
 use hookforge_tests::e2e::driver;
 use hookforge_tests::e2e::select::{self, Document, Line};
 use hookforge_tests::manifest;
@@ -111,7 +113,7 @@ fn corpus_examples_arrive_typed_signed_once() {
     let output = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--message-format=short"])
         .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", crate_dir.join("target"))
+        .env("CARGO_TARGET_DIR", generated_crates_target())
         .output()
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);

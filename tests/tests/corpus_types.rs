@@ -22,7 +22,10 @@ use hookforge_codegen::model::{AsyncApi, Message};
 use hookforge_codegen::options::Perspective;
 use hookforge_codegen::typegen::{self, emit, TypeRef, TypeSpace};
 use hookforge_codegen::validate_file;
-use hookforge_tests::corpus::{corpus_dir_or_skip, corpus_load_options, report, workspace_root};
+use hookforge_tests::corpus::{
+    copy_lock_file, corpus_dir_or_skip, corpus_load_options, generated_crates_target, report,
+    workspace_root,
+};
 use hookforge_tests::manifest::{self, Validity};
 
 /// One example to check: which document module, which Rust type, and the
@@ -145,6 +148,7 @@ fn corpus_types_compile_and_examples_round_trip() {
     }
 
     write_crate(&crate_dir, &modules, &examples);
+    copy_lock_file(&crate_dir);
     let clippy = Command::new(env!("CARGO"))
         .args([
             "clippy",
@@ -155,7 +159,7 @@ fn corpus_types_compile_and_examples_round_trip() {
             "warnings",
         ])
         .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", crate_dir.join("target"))
+        .env("CARGO_TARGET_DIR", generated_crates_target())
         .output()
         .expect("cargo runs");
     assert!(
@@ -166,7 +170,7 @@ fn corpus_types_compile_and_examples_round_trip() {
     let output = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--message-format=short"])
         .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", crate_dir.join("target"))
+        .env("CARGO_TARGET_DIR", generated_crates_target())
         .output()
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
