@@ -22,8 +22,16 @@ pub(super) fn to_header_map(headers: &[(String, String)]) -> Result<HeaderMap, T
         }
         let header_name = HeaderName::from_str(name)
             .map_err(|_| invalid("names must be ASCII without control characters or ':'"))?;
-        let header_value =
-            HeaderValue::from_str(value).map_err(|_| invalid("values cannot contain CR or LF"))?;
+        // async-nats checks only CR and LF. The other control characters,
+        // such as NUL, are rejected too, as HTTP header values reject them,
+        // so a header that NATS accepts also goes over HTTP.
+        if value.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(invalid(
+                "values cannot contain control characters other than tab",
+            ));
+        }
+        let header_value = HeaderValue::from_str(value)
+            .map_err(|_| invalid("values cannot contain control characters other than tab"))?;
         map.append(header_name, header_value);
     }
     Ok(map)
