@@ -182,3 +182,21 @@ async fn repeated_webhook_id_cannot_switch_the_id() {
     let ids = handled_ids(&client, &subject("repeated"), headers, body).await;
     assert_eq!(ids, ["msg_signed"]);
 }
+
+/// Standard Webhooks names its headers for HTTP, where names are
+/// case-insensitive, and some NATS clients write them capitalized.
+#[tokio::test]
+async fn capitalized_webhook_headers_verify() {
+    let Some(client) = connect("capitalized_webhook_headers_verify").await else {
+        return;
+    };
+    let body = br#"{"a":1}"#;
+    let timestamp = now_seconds();
+    let signature = signer().sign("msg_case", timestamp, body);
+    let mut headers = HeaderMap::new();
+    headers.append("Webhook-Id", "msg_case");
+    headers.append("Webhook-Timestamp", timestamp.to_string().as_str());
+    headers.append("Webhook-Signature", signature.as_str());
+    let ids = handled_ids(&client, &subject("case"), headers, body).await;
+    assert_eq!(ids, ["msg_case"]);
+}

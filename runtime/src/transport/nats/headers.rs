@@ -52,9 +52,20 @@ pub(super) fn to_pairs(map: Option<&HeaderMap>) -> Vec<(String, String)> {
 }
 
 /// Returns the first value of header `name`, as the HTTP receiver does, or
-/// `""` when it is missing.
+/// `""` when it is missing. A name spelled exactly as `name` wins, and
+/// otherwise any name equal to it ignoring ASCII case, because NATS
+/// keeps the case that the sender wrote and HTTP header names, which
+/// Standard Webhooks defines, are case-insensitive.
 pub(super) fn first_value<'a>(map: Option<&'a HeaderMap>, name: &str) -> &'a str {
-    map.and_then(|map| map.get(name))
+    let Some(map) = map else {
+        return "";
+    };
+    if let Some(value) = map.get(name) {
+        return value.as_str();
+    }
+    map.iter()
+        .find(|(key, _)| AsRef::<str>::as_ref(*key).eq_ignore_ascii_case(name))
+        .and_then(|(_, values)| values.first())
         .map_or("", HeaderValue::as_str)
 }
 
