@@ -257,6 +257,116 @@ async fn permanent_failure_dead_letters_at_once() {
     );
 }
 
+/// A response with `status` and a JSON `body`, as a rejecting receiver
+/// answers.
+fn json_status(code: u16, body: &str) -> Response {
+    let mut response =
+        (StatusCode::from_u16(code).expect("status"), body.to_owned()).into_response();
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    response
+}
+
+async fn only_dead_letter_error(fixture: &Fixture) -> String {
+    let dead = fixture
+        .sender
+        .store()
+        .list_dead(&DeadLetterFilter::default())
+        .await
+        .expect("list");
+    assert_eq!(dead.len(), 1);
+    dead[0].last_error.clone().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn dead_letter_keeps_response_body() {
+    let fixture = fixture(fast_config()).await;
+    let body = "{\"error\": \"the payload does not match its schema\",\n \"errors\": [{\"keyword\": \"minimum\"}]}";
+    fixture.endpoint.script(vec![json_status(400, body)]);
+    let webhook = Webhook::new(&fixture.url, "invoice.paid", b"{}".to_vec());
+    fixture.sender.send(webhook).await.expect("send");
+    drain(&fixture.sender).await;
+
+    let error = only_dead_letter_error(&fixture).await;
+    assert!(
+        error.starts_with("HTTP 400 Bad Request; the attempt failed permanently; response body: "),
+        "{error}"
+    );
+    assert!(
+        error.ends_with("\"errors\": [{\"keyword\": \"minimum\"}]}"),
+        "{error}"
+    );
+    assert!(
+        error.contains("schema\",\\n \"errors"),
+        "line feed escaped: {error}"
+    );
+    assert!(!error.contains('\n'), "{error}");
+}
+
+#[tokio::test]
+async fn retried_error_keeps_response_body() {
+    let mut config = fast_config();
+    config.retry.max_attempts = 2;
+    let fixture = fixture(config).await;
+    fixture.endpoint.script(vec![
+        json_status(503, "{\"error\": \"database down\"}"),
+        json_status(500, "{\"error\": \"still down\"}"),
+    ]);
+    let webhook = Webhook::new(&fixture.url, "invoice.paid", b"{}".to_vec());
+    fixture.sender.send(webhook).await.expect("send");
+    drain(&fixture.sender).await;
+
+    let error = only_dead_letter_error(&fixture).await;
+    assert!(
+        error.starts_with("HTTP 500 Internal Server Error; "),
+        "{error}"
+    );
+    assert!(
+        error.ends_with("; response body: {\"error\": \"still down\"}"),
+        "the last attempt's body: {error}"
+    );
+}
+
+#[tokio::test]
+async fn long_response_body_is_cut() {
+    let fixture = fixture(fast_config()).await;
+    let body = format!("{}\u{1b}[2J", "é".repeat(5000));
+    fixture.endpoint.script(vec![json_status(422, &body)]);
+    let webhook = Webhook::new(&fixture.url, "invoice.paid", b"{}".to_vec());
+    fixture.sender.send(webhook).await.expect("send");
+    drain(&fixture.sender).await;
+
+    let error = only_dead_letter_error(&fixture).await;
+    let (_, excerpt) = error
+        .split_once("; response body: ")
+        .expect("a response body excerpt");
+    assert!(excerpt.ends_with('…'), "cut excerpt is marked: {excerpt}");
+    assert!(
+        !excerpt.contains('\u{fffd}'),
+        "no split character: {excerpt}"
+    );
+    assert!(!excerpt.contains('\u{1b}'), "{excerpt}");
+    let kept = excerpt.trim_end_matches('…');
+    assert!(kept.len() <= 2048, "kept {} bytes", kept.len());
+    assert!(kept.len() >= 2046, "kept {} bytes", kept.len());
+}
+
+#[tokio::test]
+async fn empty_response_body_adds_nothing() {
+    let fixture = fixture(fast_config()).await;
+    fixture.endpoint.script(vec![status(400)]);
+    let webhook = Webhook::new(&fixture.url, "invoice.paid", b"{}".to_vec());
+    fixture.sender.send(webhook).await.expect("send");
+    drain(&fixture.sender).await;
+
+    let error = only_dead_letter_error(&fixture).await;
+    assert_eq!(
+        error,
+        "HTTP 400 Bad Request; the attempt failed permanently"
+    );
+}
+
 #[tokio::test]
 async fn redirect_not_followed() {
     let fixture = fixture(fast_config()).await;

@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use hookforge::client::RESPONSE_BODY_LABEL;
 use hookforge::outbox::{Delivery, DeliveryState};
 use serde_json::{json, Value};
 
@@ -15,7 +16,8 @@ use super::time::format_instant;
 const HEX_LINE_BYTES: usize = 32;
 
 /// Maximum characters of the last error in a list row. A longer error is
-/// shortened to its end, which names the cause, behind a leading `…`.
+/// shortened to its end, which names the cause, behind a leading `…`. The
+/// response-body excerpt is left out of list rows; `dlq show` prints it.
 const LIST_ERROR_CHARS: usize = 60;
 
 /// Formats one line per delivery under a header, for `dlq list`.
@@ -34,7 +36,7 @@ pub fn list_human(deliveries: &[Delivery]) -> String {
                 printable(&delivery.message.event_type),
                 printable(&delivery.message.endpoint),
                 keep_end(
-                    &printable(delivery.last_error.as_deref().unwrap_or("")),
+                    &printable(split_response_body(delivery.last_error.as_deref().unwrap_or("")).0),
                     LIST_ERROR_CHARS,
                 ),
             ]
@@ -90,10 +92,12 @@ pub fn show_human(delivery: &Delivery) -> String {
     field("endpoint:", &message.endpoint);
     field("event type:", &message.event_type);
     field("attempts:", &delivery.attempts.to_string());
-    field(
-        "last error:",
-        delivery.last_error.as_deref().unwrap_or("(none)"),
-    );
+    let (last_error, response_body) =
+        split_response_body(delivery.last_error.as_deref().unwrap_or("(none)"));
+    field("last error:", last_error);
+    if let Some(response_body) = response_body {
+        field("response body:", response_body);
+    }
     field("created at:", &format_instant(delivery.created_at));
     match delivery.dead_at {
         Some(dead_at) => field("dead at:", &format_instant(dead_at)),
@@ -131,6 +135,16 @@ pub fn show_human(delivery: &Delivery) -> String {
         }
     }
     out
+}
+
+/// Splits a stored error into the attempt's error and the excerpt of the
+/// endpoint's response body that the sender appends behind
+/// [`RESPONSE_BODY_LABEL`], if any.
+fn split_response_body(error: &str) -> (&str, Option<&str>) {
+    match error.split_once(RESPONSE_BODY_LABEL) {
+        Some((attempt, body)) => (attempt, Some(body)),
+        None => (error, None),
+    }
 }
 
 /// Returns whether `c` marks a body as binary for human output: a control
@@ -311,6 +325,49 @@ mod tests {
         let text = list_human(&[dead_letter(b"")]);
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(text.contains("line one line two"), "{text}");
+    }
+
+    #[test]
+    fn show_prints_response_body_line() {
+        let mut delivery = dead_letter(b"");
+        delivery.last_error = Some(
+            "HTTP 400 Bad Request; the attempt failed permanently; \
+             response body: {\"error\": \"bad \u{1b}[2J\"}"
+                .into(),
+        );
+        let text = show_human(&delivery);
+        assert!(
+            text.contains(
+                "last error:      HTTP 400 Bad Request; the attempt failed permanently\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("response body:   {\"error\": \"bad \\u{1b}[2J\"}\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn show_without_response_body_has_no_line() {
+        let text = show_human(&dead_letter(b""));
+        assert!(!text.contains("response body:"), "{text}");
+    }
+
+    #[test]
+    fn list_row_leaves_out_response_body() {
+        let mut delivery = dead_letter(b"");
+        delivery.last_error = Some(
+            "HTTP 400 Bad Request; the attempt failed permanently; \
+             response body: {\"error\": \"the payload does not match its schema\"}"
+                .into(),
+        );
+        let text = list_human(&[delivery]);
+        assert!(
+            text.contains("HTTP 400 Bad Request; the attempt failed permanently\n"),
+            "{text}"
+        );
+        assert!(!text.contains("schema"), "{text}");
     }
 
     #[test]

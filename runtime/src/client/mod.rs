@@ -40,12 +40,14 @@
 //! ```
 
 mod config;
+mod excerpt;
 pub mod request;
 mod transport;
 mod webhook;
 mod worker;
 
 pub use config::{install_crypto_provider, ConfigError, SenderConfig};
+pub use excerpt::RESPONSE_BODY_LABEL;
 /// The reqwest version the sender uses, for building a custom client, a
 /// `Certificate` or an `Identity` (with the `tls` feature) without a
 /// dependency of your own.

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
+use super::excerpt::{body_excerpt, MAX_EXCERPT_BYTES, RESPONSE_BODY_LABEL};
 use crate::outbox::Delivery;
 use crate::retry::{parse_retry_after, AttemptOutcome};
 use crate::signing::Signer;
@@ -20,6 +21,28 @@ pub(crate) struct AttemptReport {
     pub latency: Duration,
     /// A one-line description for logs and the dead-letter queue.
     pub detail: String,
+    /// The start of the response body of a non-2xx answer, one line with
+    /// control characters escaped; `None` for 2xx, an empty body or no
+    /// response.
+    pub response_body: Option<String>,
+}
+
+impl AttemptReport {
+    /// Formats the error stored with a failed attempt: the detail, then
+    /// `reason` (why the sender gives up) when there is one, then the
+    /// response-body excerpt behind [`RESPONSE_BODY_LABEL`].
+    pub(crate) fn failure_text(&self, reason: Option<&dyn std::fmt::Display>) -> String {
+        let mut text = self.detail.clone();
+        if let Some(reason) = reason {
+            text.push_str("; ");
+            text.push_str(&reason.to_string());
+        }
+        if let Some(body) = &self.response_body {
+            text.push_str(RESPONSE_BODY_LABEL);
+            text.push_str(body);
+        }
+        text
+    }
 }
 
 /// Builds the request headers of one attempt: the stored headers, then a
@@ -72,12 +95,18 @@ pub(crate) async fn post(
                 .get(http::header::RETRY_AFTER)
                 .and_then(|value| value.to_str().ok())
                 .and_then(|value| parse_retry_after(value, SystemTime::now()));
-            drain_response(response).await;
+            let keep = if status.is_success() {
+                0
+            } else {
+                MAX_EXCERPT_BYTES
+            };
+            let (head, truncated) = drain_response(response, keep).await;
             AttemptReport {
                 outcome: AttemptOutcome::Response(status),
                 retry_after,
                 latency,
                 detail: format!("HTTP {status}"),
+                response_body: body_excerpt(&head, truncated),
             }
         }
         Err(error) => {
@@ -93,27 +122,38 @@ pub(crate) async fn post(
                 retry_after: None,
                 latency,
                 detail: error_chain(&error),
+                response_body: None,
             }
         }
     }
 }
 
-/// The most response-body bytes read after an attempt. The content is not
-/// used; reading a short body to its end lets the connection go back to
-/// the pool, and a longer one is dropped with its connection instead of
-/// being buffered.
+/// The most response-body bytes read after an attempt. Reading a short
+/// body to its end lets the connection go back to the pool, and a longer
+/// one is dropped with its connection instead of being buffered.
 const MAX_DRAINED_BYTES: usize = 64 * 1024;
 
-/// Reads and discards up to [`MAX_DRAINED_BYTES`] of the response body.
-/// A failure to read does not change the outcome that the status decided.
-async fn drain_response(mut response: reqwest::Response) {
+/// Reads up to [`MAX_DRAINED_BYTES`] of the response body and returns its
+/// first `keep` bytes, with whether the body had more than those. A failure
+/// to read ends the body early and does not change the outcome that the
+/// status decided.
+async fn drain_response(mut response: reqwest::Response, keep: usize) -> (Vec<u8>, bool) {
+    let mut head = Vec::new();
+    let mut truncated = false;
     let mut drained = 0usize;
     while drained <= MAX_DRAINED_BYTES {
         match response.chunk().await {
-            Ok(Some(chunk)) => drained += chunk.len(),
-            Ok(None) | Err(_) => return,
+            Ok(Some(chunk)) => {
+                drained += chunk.len();
+                let room = keep.saturating_sub(head.len());
+                head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                truncated |= chunk.len() > room;
+            }
+            Ok(None) | Err(_) => return (head, truncated),
         }
     }
+    // The body is longer than the drained bytes, so the kept head is cut.
+    (head, truncated || keep > 0)
 }
 
 /// Formats an error with its sources, because reqwest's top-level message

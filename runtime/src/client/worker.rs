@@ -265,6 +265,7 @@ impl<S: OutboxStore> WebhookSender<S> {
                 retry_after: None,
                 latency: Duration::ZERO,
                 detail,
+                response_body: None,
             },
         };
         permit.record(&report.outcome);
@@ -297,18 +298,27 @@ impl<S: OutboxStore> WebhookSender<S> {
                 inner.store.complete(delivery.id).await
             }
             NextStep::RetryAt(at) => {
-                tracing::info!(error = %report.detail, "attempt failed; retrying later");
+                tracing::info!(
+                    error = %report.detail,
+                    response_body = report.response_body.as_deref(),
+                    "attempt failed; retrying later"
+                );
                 let failure = AttemptFailure {
                     attempts,
-                    error: report.detail,
+                    error: report.failure_text(None),
                 };
                 inner.store.retry_later(delivery.id, failure, at).await
             }
             NextStep::DeadLetter(reason) => {
-                tracing::warn!(error = %report.detail, %reason, "moving to the dead-letter queue");
+                tracing::warn!(
+                    error = %report.detail,
+                    %reason,
+                    response_body = report.response_body.as_deref(),
+                    "moving to the dead-letter queue"
+                );
                 let failure = AttemptFailure {
                     attempts,
-                    error: format!("{}; {reason}", report.detail),
+                    error: report.failure_text(Some(&reason)),
                 };
                 self.dead_letter(delivery, failure).await
             }
