@@ -1,5 +1,5 @@
 //! Hostile messages against the generated NATS client and receiver of
-//! `fixtures/api/fleet_nats.yaml` (compiled from `golden/api_nats_*.rs`),
+//! `fixtures/api/fleet_nats.yaml` (compiled from `golden/api_nats_application.rs`),
 //! with the NATS server at 127.0.0.1:4222: headers that would break the
 //! protocol, oversize payloads, and signed messages whose webhook headers
 //! are repeated or spelled in another case.
@@ -22,6 +22,11 @@ use hookforge::transport::nats::{
 use hookforge::transport::TransportError;
 use hookforge_tests::corpus::report;
 use tokio::sync::oneshot;
+
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code)]
+#[path = "../golden/api_nats_application.rs"]
+mod app;
 
 const URL: &str = "nats://127.0.0.1:4222";
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -199,4 +204,49 @@ async fn capitalized_webhook_headers_verify() {
     headers.append("Webhook-Signature", signature.as_str());
     let ids = handled_ids(&client, &subject("case"), headers, body).await;
     assert_eq!(ids, ["msg_case"]);
+}
+
+/// Records the vehicle id of each handled telemetry message.
+struct VehicleIds(Arc<Mutex<Vec<String>>>);
+
+impl app::NatsHandler for VehicleIds {
+    async fn receive_telemetry(
+        &self,
+        parameters: app::VehicleTelemetryParameters,
+        _message: app::ReceiveTelemetryMessage,
+        _delivery: &VerifiedMessage,
+    ) -> Result<(), hookforge::api::HandlerError> {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .push(parameters.vehicle_id);
+        Ok(())
+    }
+}
+
+/// The dispatcher alone, without a server: NATS delivers a message that
+/// was published to a subject with a literal `*` or `>` token, and such a
+/// token must not become a parameter value that no client could send.
+#[tokio::test]
+async fn dispatcher_rejects_wildcard_parameter_tokens() {
+    let ids = Arc::new(Mutex::new(Vec::new()));
+    let dispatch = app::nats_dispatcher(VehicleIds(Arc::clone(&ids)));
+    let body = br#"{"kind":"position","lat":1.0,"lon":1.0}"#;
+    let message = |subject: &str| VerifiedMessage {
+        id: format!("msg_{subject}"),
+        subject: subject.to_owned(),
+        timestamp: SystemTime::now(),
+        headers: Vec::new(),
+        body: body.to_vec().into(),
+        delivered: 1,
+    };
+    for subject in ["fleet.*.telemetry", "fleet.>.telemetry"] {
+        let result = dispatch(message(subject)).await;
+        let error = result.expect_err(subject);
+        assert!(error.is_permanent(), "{subject}: {error}");
+    }
+    dispatch(message("fleet.AB-1.telemetry"))
+        .await
+        .expect("a plain token is handled");
+    assert_eq!(*ids.lock().expect("not poisoned"), ["AB-1"]);
 }

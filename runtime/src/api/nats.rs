@@ -109,7 +109,7 @@ pub fn render_subject(template: &str, values: &[(&str, &str)]) -> Result<String,
 /// stands for one parameter token, and returns the parameter tokens in
 /// order as `(position, value)` pairs, the shape that the generated
 /// `from_segments` of a parameters struct reads. `None` when the subject
-/// does not match.
+/// does not match, or when a parameter token fails [`check_token`].
 ///
 /// ```
 /// use hookforge::api::nats::subject_parameters;
@@ -126,7 +126,11 @@ pub fn subject_parameters(pattern: &str, subject: &str) -> Option<Vec<(String, S
     loop {
         match (expected.next(), received.next()) {
             (None, None) => return Some(parameters),
-            (Some("*"), Some(token)) if !token.is_empty() => {
+            // A token that no client could render, such as a literal `*`
+            // that NATS delivers from a publish to `orders.*.created`,
+            // matches nothing.
+            (Some("*"), Some(token)) => {
+                check_token("", token).ok()?;
                 parameters.push((format!("p{}", parameters.len()), token.to_owned()));
             }
             (Some(literal), Some(token)) if literal == token => {}
@@ -365,6 +369,20 @@ mod tests {
                 ("p0".to_owned(), "1".to_owned()),
                 ("p1".to_owned(), "2".to_owned())
             ])
+        );
+    }
+
+    #[test]
+    fn subject_parameters_reject_tokens_clients_cannot_send() {
+        // NATS delivers a message published to a subject with a literal `*`
+        // or `>` token, and generated clients never render one.
+        assert_eq!(subject_parameters("a.*.c", "a.*.c"), None);
+        assert_eq!(subject_parameters("a.*", "a.>"), None);
+        assert_eq!(subject_parameters("a.*", "a.x/y"), None);
+        assert_eq!(subject_parameters("a.*", "a.x\u{7f}"), None);
+        assert_eq!(
+            subject_parameters("a.*", "a.%2E"),
+            Some(vec![("p0".to_owned(), "%2E".to_owned())])
         );
     }
 
