@@ -88,11 +88,13 @@ impl IntoResponse for HandlerError {
 ///
 /// A payload that fails its JSON Schema or does not decode answers 400 Bad
 /// Request with a JSON body `{"error": "...", "details": [...], "errors":
-/// [...]}`: `details` has one line per candidate message, and `errors` the
-/// schema violations in the shape of
-/// [`ValidationIssue`](crate::validation::ValidationIssue). A schema that
-/// does not compile is the generator's fault, so it answers 500 and the
-/// sender retries.
+/// [...]}`. `errors` lists the schema violations, each once, in the shape
+/// of [`ValidationIssue`](crate::validation::ValidationIssue). For an
+/// operation with several messages, `messages` has one entry per
+/// candidate message, `{"message": "<name>", "error": "...", "errors":
+/// [...]}`, with that message's own violations, and `details` one line per
+/// candidate. A schema that does not compile is the generator's fault, so
+/// it answers 500 and the sender retries.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct DecodeError {
@@ -100,10 +102,26 @@ pub struct DecodeError {
     pub message: String,
     /// One entry per candidate message that failed.
     pub details: Vec<String>,
-    /// The schema violations, when the payload failed its JSON Schema.
+    /// The schema violations, when the payload failed its JSON Schema,
+    /// without repeats.
     pub errors: Vec<ValidationIssue>,
+    /// The failure of each candidate message, for an operation with
+    /// several messages; empty otherwise.
+    pub messages: Vec<CandidateFailure>,
     /// Whether the schema itself failed to compile.
     pub schema_failed: bool,
+}
+
+/// Why one candidate message of an operation did not decode, as listed in
+/// the `messages` array of a 400 body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateFailure {
+    /// The message's name in the document.
+    pub message: String,
+    /// What failed for this message.
+    pub error: String,
+    /// This message's schema violations, without repeats.
+    pub errors: Vec<ValidationIssue>,
 }
 
 impl DecodeError {
@@ -113,25 +131,46 @@ impl DecodeError {
             message: message.into(),
             details: Vec::new(),
             errors: Vec::new(),
+            messages: Vec::new(),
             schema_failed: false,
         }
     }
 
     /// Combines the errors of every candidate message of an operation, none
-    /// of which decoded. The schema violations of all candidates are kept.
+    /// of which decoded. Each candidate keeps its own schema violations in
+    /// [`messages`](Self::messages); [`errors`](Self::errors) lists the
+    /// violations of all candidates, each once.
     pub fn no_match(candidates: Vec<(&str, DecodeError)>) -> Self {
         let mut combined = Self::new("the webhook matches none of the operation's messages");
         for (name, error) in candidates {
             let mut text = format!("{name}: {}", error.message);
-            for detail in error.details {
+            for detail in &error.details {
                 text.push_str("; ");
-                text.push_str(&detail);
+                text.push_str(detail);
             }
             combined.details.push(text);
-            combined.errors.extend(error.errors);
+            let mut own_errors = Vec::with_capacity(error.errors.len());
+            for issue in error.errors {
+                push_unique(&mut combined.errors, &issue);
+                push_unique(&mut own_errors, &issue);
+            }
+            combined.messages.push(CandidateFailure {
+                message: name.to_owned(),
+                error: error.message,
+                errors: own_errors,
+            });
             combined.schema_failed |= error.schema_failed;
         }
         combined
+    }
+}
+
+/// Appends `issue` unless `issues` already contains it. The lists hold at
+/// most [`MAX_REPORTED_ERRORS`](crate::validation::MAX_REPORTED_ERRORS)
+/// per candidate, so a linear search is enough.
+fn push_unique(issues: &mut Vec<ValidationIssue>, issue: &ValidationIssue) {
+    if !issues.contains(issue) {
+        issues.push(issue.clone());
     }
 }
 
@@ -141,11 +180,14 @@ impl IntoResponse for DecodeError {
             tracing::error!(error = %self, details = ?self.details, "a generated payload schema does not compile");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "error": self.message,
             "details": self.details,
             "errors": self.errors,
         });
+        if !self.messages.is_empty() {
+            body["messages"] = serde_json::json!(self.messages);
+        }
         json_response(StatusCode::BAD_REQUEST, &body)
     }
 }

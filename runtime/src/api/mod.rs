@@ -32,7 +32,7 @@ mod send;
 pub use address::{encode_segment, fill_variables, join_url, path_parameter, render_address};
 pub use handle::{
     decode_json, decode_message, decode_validated, decode_validated_message, json_reply,
-    no_content, not_found, serve, DecodeError, HandlerError,
+    no_content, not_found, serve, CandidateFailure, DecodeError, HandlerError,
 };
 pub use headers::{header_pairs, read_header_pairs, read_headers, HeaderError};
 pub use message::Message;
