@@ -30,6 +30,7 @@ request (host, content-length, transfer-encoding, connection and the
 other hop-by-hop headers). A channel parameter takes the
 value given with --param, else the value at the parameter's `location` in
 the example, else its default, first allowed value or first example.
+Redirects are not followed: a 3xx response counts as a rejection.
 
 Exit status:
   0  every example was accepted (2xx)
@@ -272,7 +273,15 @@ fn signer(name: &str) -> Result<Signer, String> {
 
 /// Posts every request in order and returns how many failed.
 async fn post_all(base: &str, requests: &[Delivery], signer: &Signer, timeout: Duration) -> usize {
-    let client = match reqwest::Client::builder().timeout(timeout).build() {
+    // Redirects are not followed: a 301 or 302 would turn the POST into a
+    // GET without the body, whose 2xx would count as accepted, and a 307
+    // would send the signed example to another host. Receivers answer
+    // webhooks directly.
+    let client = match reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
         Ok(client) => client,
         Err(error) => {
             eprintln!("hookforge: cannot create the HTTP client: {error}");
@@ -339,6 +348,17 @@ async fn post(
         .await
         .map_err(|error| error_chain(&error))?;
     let status = response.status();
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("nowhere");
+        return Ok((
+            status,
+            format!("redirect to {location:?} not followed; give the receiver's own URL with --to"),
+        ));
+    }
     let body = read_prefix(response, MAX_RESPONSE_BYTES).await;
     Ok((status, body))
 }

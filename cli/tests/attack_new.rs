@@ -202,6 +202,60 @@ fn send_stops_reading_endless_response() {
     );
 }
 
+#[test]
+fn send_does_not_follow_redirects() {
+    let temp = TempDir::new("attack-send-redirect");
+    let spec = temp.write("spec.yaml", ONE_EXAMPLE);
+    let spec = spec.to_str().expect("UTF-8 path");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let (lines, received) = mpsc::channel();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let line = read_request_line(&mut stream);
+            let answer: &[u8] = if line.starts_with("POST /items ") {
+                b"HTTP/1.1 302 Found\r\nlocation: /elsewhere\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            } else {
+                b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            };
+            let _ = stream.write_all(answer);
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
+
+    let to = format!("http://127.0.0.1:{port}");
+    let output = hookforge(
+        &[
+            "send",
+            "--examples",
+            spec,
+            "--side",
+            "provider",
+            "--to",
+            &to,
+        ],
+        &temp.path,
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a redirect counted as accepted: {}",
+        stdout(&output)
+    );
+    assert!(stdout(&output).contains("302"), "{}", stdout(&output));
+    let first = received
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a request");
+    assert_eq!(first, "POST /items HTTP/1.1");
+    assert!(
+        received.recv_timeout(Duration::from_millis(200)).is_err(),
+        "the redirect was followed"
+    );
+}
+
 /// A document whose title and version contain a DELETE character and
 /// Unicode direction controls; titles reach Cargo.toml and main.rs.
 const CONTROL_TITLE: &str = r#"
