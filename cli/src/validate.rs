@@ -248,10 +248,13 @@ fn report_json(
 
 /// Returns a source map with only the root file, for showing snippets of
 /// syntax errors in a file that failed to parse. The map is empty when the
-/// file is over `max_file_bytes` or cannot be read as UTF-8 text.
+/// file is not a regular file, is over `max_file_bytes` or cannot be read as
+/// UTF-8 text.
 pub(super) fn root_sources(path: &Path, max_file_bytes: u64) -> SourceMap {
     let mut sources = SourceMap::default();
-    let within_limit = fs::metadata(path).is_ok_and(|meta| meta.len() <= max_file_bytes);
+    // A device such as /dev/zero reports length 0 and never ends.
+    let within_limit =
+        fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.len() <= max_file_bytes);
     if !within_limit {
         return sources;
     }

@@ -335,3 +335,53 @@ fn new_survives_control_characters_in_title() {
         );
     }
 }
+
+/// Runs hookforge with `args` and kills it after `limit`; returns its
+/// exit code, or `None` when it was still running.
+fn exit_code_within(args: &[&str], dir: &Path, limit: Duration) -> Option<i32> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookforge"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .env("HOOKFORGE_WEBHOOK_SECRET", SECRET)
+        .spawn()
+        .expect("hookforge starts");
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status.code();
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+#[cfg(unix)]
+fn new_and_send_reject_a_device_as_document() {
+    let temp = TempDir::new("attack-new-device");
+    let limit = Duration::from_secs(10);
+    let code = exit_code_within(
+        &["new", "shop", "--from", "/dev/zero", "--yes"],
+        &temp.path,
+        limit,
+    );
+    assert!(matches!(code, Some(1 | 2)), "new gave {code:?}");
+    assert!(!temp.path.join("shop").exists(), "a project was written");
+    let code = exit_code_within(
+        &[
+            "send",
+            "--examples",
+            "/dev/zero",
+            "--to",
+            "http://127.0.0.1:9",
+        ],
+        &temp.path,
+        limit,
+    );
+    assert!(matches!(code, Some(1 | 2)), "send gave {code:?}");
+}
