@@ -8,11 +8,14 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::LitStr;
 
+use crate::warn;
+
 /// Expands `include_asyncapi!("path")`: the code generated from the
 /// document at `path` (relative to `CARGO_MANIFEST_DIR`), followed by an
 /// `include_bytes!` of every file read, so that cargo compiles the crate
-/// again when one of them changes. Problems become `compile_error!`s
-/// holding the rendered diagnostics.
+/// again when one of them changes, and by one deprecated-constant use per
+/// generator warning (see [`crate::warn`]). Errors become
+/// `compile_error!`s holding the rendered diagnostics.
 pub fn expand(input: TokenStream) -> TokenStream {
     let literal: LitStr = match syn::parse2(input) {
         Ok(literal) => literal,
@@ -29,7 +32,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
             "include_asyncapi!: CARGO_MANIFEST_DIR is not set; build the crate with cargo",
         );
     };
-    let path = PathBuf::from(manifest_dir).join(literal.value());
+    let manifest_dir = PathBuf::from(manifest_dir);
+    let path = manifest_dir.join(literal.value());
     let generated = hookforge_codegen::generate(&path, &GenerateOptions::default());
     let watched = match &generated.validation.document {
         Some(document) => track(document.files_read(), literal.span()),
@@ -40,8 +44,19 @@ pub fn expand(input: TokenStream) -> TokenStream {
         let message = error(literal.span(), &format!("include_asyncapi!: {report}"));
         return quote!(#message #watched);
     };
+    let warnings = warn::warnings(
+        &generated.validation.diagnostics,
+        generated
+            .validation
+            .document
+            .as_ref()
+            .map(|document| &document.sources),
+        &manifest_dir,
+        &path,
+        literal.span(),
+    );
     match code.parse::<TokenStream>() {
-        Ok(items) => quote!(#items #watched),
+        Ok(items) => quote!(#items #watched #warnings),
         // NOTE: unreachable unless the generator writes text that does not
         // lex; report it rather than expanding to nothing.
         Err(lex_error) => error(

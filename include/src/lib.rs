@@ -6,6 +6,7 @@
 //! `hookforge_codegen::Builder`, which writes the same code to a file.
 
 mod expand;
+mod warn;
 
 use proc_macro::TokenStream;
 
@@ -19,6 +20,14 @@ use proc_macro::TokenStream;
 /// `file:line:column`, the source line and a hint. The generated code
 /// refers to `::hookforge`, so the crate depends on `hookforge` with the
 /// features the code needs.
+///
+/// The generator's warnings, such as `unsupported-operation` for an
+/// operation on a Kafka server, appear as deprecation warnings at the
+/// path argument: `warning: use of deprecated constant
+/// `<module>::_::ASYNCAPI_WARNING`: include_asyncapi! warning[<code>] at
+/// <file>:<line>:<column>: <message>`. A document without warnings adds no
+/// warning. `#[allow(deprecated)]` on the module silences them, and
+/// `-D warnings` makes them errors.
 ///
 /// Applications reach it as `hookforge::include_asyncapi!` through the
 /// runtime's `include` feature:
