@@ -303,3 +303,80 @@ fn include_macro_expands_and_tracks_the_files_read() {
     assert!(stderr.contains("include_asyncapi!"), "{stderr}");
     assert!(stderr.contains("orders.yaml:14:"), "{stderr}");
 }
+
+/// [`ORDERS`] with a Kafka server and an operation on it, which the
+/// generator skips with an `unsupported-operation` warning.
+fn orders_on_kafka() -> String {
+    ORDERS.replace(
+        "channels:\n",
+        "servers:\n  broker: {host: 'localhost:9092', protocol: kafka}\n\
+         operations:\n  publishOrder:\n    action: send\n    channel: {$ref: '#/channels/orders'}\n\
+         channels:\n",
+    )
+}
+
+#[test]
+fn include_macro_turns_warnings_into_compiler_warnings() {
+    let krate = TestCrate::new(
+        "build-script-include-warnings",
+        &format!(
+            "hookforge = {{ path = {:?}, features = [\"include\"] }}",
+            path_text(&workspace_root().join("runtime"))
+        ),
+        "",
+    );
+    krate.write("asyncapi/orders.yaml", &orders_on_kafka());
+    krate.write("asyncapi/schemas/money.yaml", MONEY);
+    krate.write(
+        "src/main.rs",
+        &format!(
+            "mod orders {{\n    hookforge::include_asyncapi!(\"asyncapi/orders.yaml\");\n}}\n{MAIN}"
+        ),
+    );
+
+    let built = krate.cargo(&["run"]);
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(
+        built.status.success(),
+        "the crate failed to build:\n{stderr}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&built.stdout).trim(),
+        r#"{"id":"o-1","total":{"cents":250}}"#
+    );
+    assert!(
+        stderr.contains("warning: use of deprecated constant"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning[unsupported-operation] at asyncapi/orders.yaml:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("operation `publishOrder` uses protocol `kafka`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("skips this operation: no client method, handler method or route"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("put #[allow(deprecated)] on the module"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("use of deprecated constant").count(),
+        1,
+        "one warning per diagnostic:\n{stderr}"
+    );
+
+    // A document without warnings expands without any.
+    krate.write("asyncapi/orders.yaml", ORDERS);
+    let clean = krate.cargo(&["build"]);
+    let stderr = String::from_utf8_lossy(&clean.stderr);
+    assert!(
+        clean.status.success(),
+        "the crate failed to build:\n{stderr}"
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
