@@ -87,25 +87,31 @@ pub enum DeliveryError {
     },
     /// A channel parameter's value would change the request's path
     /// instead of filling one segment: empty, `.` or `..`.
-    #[error(
-        "operation `{operation_id}`: the value {value:?} of channel parameter `{parameter}` in `{address}` \
-         (example {example} of `{message}`) cannot be a path segment, because an empty segment, `.` and `..` \
-         change the path; give another value with --param {parameter}=VALUE"
-    )]
-    InvalidParameter {
-        /// The operation id.
-        operation_id: String,
-        /// The parameter.
-        parameter: String,
-        /// The value.
-        value: String,
-        /// The channel address.
-        address: String,
-        /// The message.
-        message: String,
-        /// The example.
-        example: String,
-    },
+    #[error(transparent)]
+    InvalidParameter(Box<InvalidParameter>),
+}
+
+/// A channel parameter value that cannot be a path segment, boxed in
+/// [`DeliveryError::InvalidParameter`].
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error(
+    "operation `{operation_id}`: the value {value:?} of channel parameter `{parameter}` in `{address}` \
+     (example {example} of `{message}`) cannot be a path segment, because an empty segment, `.` and `..` \
+     change the path; give another value with --param {parameter}=VALUE"
+)]
+pub struct InvalidParameter {
+    /// The operation id.
+    pub operation_id: String,
+    /// The parameter.
+    pub parameter: String,
+    /// The value.
+    pub value: String,
+    /// The channel address.
+    pub address: String,
+    /// The message.
+    pub message: String,
+    /// The example.
+    pub example: String,
 }
 
 /// Builds the requests for `operations`, in order, and lists the messages
@@ -223,14 +229,16 @@ impl Example<'_> {
                         }
                     })?;
                     if matches!(value.as_str(), "" | "." | "..") {
-                        return Err(DeliveryError::InvalidParameter {
-                            operation_id: self.received.operation_id.clone(),
-                            parameter: name.to_owned(),
-                            value,
-                            address: address.clone(),
-                            message: self.name.to_owned(),
-                            example: self.label.to_owned(),
-                        });
+                        return Err(DeliveryError::InvalidParameter(Box::new(
+                            InvalidParameter {
+                                operation_id: self.received.operation_id.clone(),
+                                parameter: name.to_owned(),
+                                value,
+                                address: address.clone(),
+                                message: self.name.to_owned(),
+                                example: self.label.to_owned(),
+                            },
+                        )));
                     }
                     path.push_str(&utf8_percent_encode(&value, SEGMENT).to_string());
                 }
@@ -422,7 +430,7 @@ operations:
             let params = BTreeMap::from([("kind".to_owned(), value.to_owned())]);
             let result = deliveries(&model(), &[&operation], &params);
             assert!(
-                matches!(result, Err(DeliveryError::InvalidParameter { .. })),
+                matches!(result, Err(DeliveryError::InvalidParameter(_))),
                 "{value:?} gave {result:?}"
             );
         }
