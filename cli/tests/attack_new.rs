@@ -1,6 +1,7 @@
 //! Hostile input against `hookforge send` and `hookforge new`: base URLs
-//! that would move the request, receivers that answer without end, and
-//! document text that would break the generated project's files.
+//! that would move the request, endless responses and redirects, devices
+//! given as documents, and document text that would break the generated
+//! project's files.
 
 mod common;
 
@@ -66,8 +67,8 @@ fn read_request_line(stream: &mut TcpStream) -> String {
     text.lines().next().unwrap_or_default().to_owned()
 }
 
-/// Accepts connections on a loopback port and answers each request with
-/// 204, sending the request lines to the returned channel.
+/// Accepts connections on a loopback port and responds to each request
+/// with 204, sending the request lines to the returned channel.
 fn recording_server() -> (u16, mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();

@@ -1,12 +1,13 @@
-//! Hostile messages against the generated NATS client and receiver of
-//! `fixtures/api/fleet_nats.yaml` (compiled from `golden/api_nats_application.rs`),
-//! with the NATS server at 127.0.0.1:4222: headers that would break the
-//! protocol, oversize payloads, and signed messages whose webhook headers
-//! are repeated or spelled in another case.
+//! Hostile messages against the NATS transport and receiver, with the
+//! NATS server at 127.0.0.1:4222, and against the generated dispatcher of
+//! `fixtures/api/fleet_nats.yaml` (compiled from
+//! `golden/api_nats_application.rs`). The cases are headers that would
+//! break the protocol, oversize payloads, signed messages whose webhook
+//! headers are repeated or capitalized, and wildcard subject tokens.
 //!
-//! Every subject is under `hfattack.<process id>.`, and every stream that a
-//! test creates is deleted at its end. When the server is unreachable, the
-//! tests print a skip line, unless `CI` is `true`, where they fail.
+//! Every subject is under `hfattack.<process id>.`, and no test creates a
+//! stream. When the server is unreachable, the tests print a skip line,
+//! unless `CI` is `true`, where they fail.
 
 #![deny(warnings)]
 
@@ -51,7 +52,7 @@ async fn connect(test: &str) -> Option<Client> {
     None
 }
 
-/// A subject under this process's prefix.
+/// Returns a subject under this process's prefix.
 fn subject(test: &str) -> String {
     format!("hfattack.{}.{test}", std::process::id())
 }
@@ -98,7 +99,7 @@ async fn oversize_payload_fails_without_retrying() {
     let Some(client) = connect("oversize_payload_fails_without_retrying").await else {
         return;
     };
-    let max_payload = usize::try_from(client.server_info().max_payload).expect("fits");
+    let max_payload = client.server_info().max_payload;
     let transport = NatsTransport::core(client).with_signer(signer());
     let body = vec![b'a'; max_payload + 1].into();
     let started = Instant::now();
@@ -127,6 +128,7 @@ async fn handled_ids(
     let subscription = Subscription::core(client, address, None)
         .await
         .expect("subscribe");
+
     let handled = Arc::new(Mutex::new(Vec::new()));
     let receiver = NatsReceiver::new(
         Verifier::new(vec![SECRET.parse().expect("valid secret")]),
@@ -151,11 +153,14 @@ async fn handled_ids(
             )
             .await
     });
+
     client
         .publish_with_headers(address.to_owned(), headers, body.to_vec().into())
         .await
         .expect("publish");
     client.flush().await.expect("flush");
+    // Core NATS has no acknowledgement to wait for, so the receiver gets a
+    // second to handle the message.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let _ = stop.send(());
     task.await.expect("receiver task").expect("receiver stops");
