@@ -71,7 +71,8 @@ pub struct SendArgs {
     #[arg(long = "operation", value_name = "ID")]
     operations: Vec<String>,
 
-    /// The value of a channel parameter, for every operation. Repeatable.
+    /// The value of a channel parameter, for every operation whose address
+    /// has it; a name that no address has is an error. Repeatable.
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     params: Vec<(String, String)>,
 
@@ -157,6 +158,7 @@ fn prepare(args: &SendArgs) -> Result<(Signer, String, Vec<Delivery>), Failure> 
     let received = &code.surface.received;
     let selected = select(args, received)?;
     let params: BTreeMap<String, String> = args.params.iter().cloned().collect();
+    check_params_used(&params, &selected)?;
     let (requests, skipped) = deliveries(&code.api, &selected, &params)
         .map_err(|error| Failure::usage(error.to_string()))?;
     for skip in &skipped {
@@ -213,6 +215,30 @@ fn select<'a>(
         });
     }
     Ok(selected)
+}
+
+/// Rejects a `--param` that no selected operation's address contains,
+/// such as a misspelt name, which would otherwise be ignored and leave the
+/// parameter to the example's value.
+fn check_params_used(
+    params: &BTreeMap<String, String>,
+    selected: &[&ReceivedOperation],
+) -> Result<(), Failure> {
+    for name in params.keys() {
+        let placeholder = format!("{{{name}}}");
+        if !selected.iter().any(|op| op.address.contains(&placeholder)) {
+            let addresses = selected
+                .iter()
+                .map(|op| format!("`{}`", op.address))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(Failure::usage(format!(
+                "--param {name}: no address of the selected operations has the parameter `{name}`; \
+                 they are {addresses}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn list(received: &[ReceivedOperation]) -> String {

@@ -386,3 +386,32 @@ fn new_and_send_reject_a_device_as_document() {
     );
     assert!(matches!(code, Some(1 | 2)), "send gave {code:?}");
 }
+
+#[test]
+fn send_rejects_param_no_address_uses() {
+    let temp = TempDir::new("attack-send-param");
+    let spec = temp.write("spec.yaml", ONE_EXAMPLE);
+    let spec = spec.to_str().expect("UTF-8 path");
+    let (port, received) = recording_server();
+    let to = format!("http://127.0.0.1:{port}");
+    let output = hookforge(
+        &[
+            "send",
+            "--examples",
+            spec,
+            "--side",
+            "provider",
+            "--to",
+            &to,
+            "--param",
+            "tenantld=t1",
+        ],
+        &temp.path,
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(stderr(&output).contains("tenantld"), "{}", stderr(&output));
+    assert!(
+        received.recv_timeout(Duration::from_millis(200)).is_err(),
+        "a request was sent despite the unknown parameter"
+    );
+}
