@@ -280,7 +280,8 @@ pub trait Handler: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// large), verifies the signature (401) and deduplicates by
 /// `webhook-id`. Then the payload is validated against its schema
 /// and decoded (400 with the errors as JSON), trying each message of
-/// the operation in turn, and the handler is called.
+/// the route's operations in turn, and the handler of the operation
+/// whose message matched is called.
 pub fn router<H: Handler, S: ::hookforge::idempotency::IdempotencyStore>(
     handler: H,
     receiver: ::hookforge::server::WebhookReceiver<S>,

@@ -439,11 +439,22 @@ fn handler(plan: &Plan) -> TokenStream {
             ) -> impl ::std::future::Future<Output = ::std::result::Result<#output, ::hookforge::api::HandlerError>> + ::std::marker::Send;
         }
     });
-    let decoders = plan
-        .received
-        .iter()
-        .map(|op| decoder(op, Receiving::Webhook));
-    let routes = plan.received.iter().map(|op| route(plan, op));
+    let decoders = plan.routes.iter().map(|route| match &route.shared {
+        None => route
+            .operations
+            .iter()
+            .map(|&index| decoder(&plan.received[index], Receiving::Webhook))
+            .collect(),
+        Some(shared) => super::emit_route::shared_decoder(plan, route, shared),
+    });
+    let routes = plan.routes.iter().map(|route| match &route.shared {
+        None => route
+            .operations
+            .iter()
+            .map(|&index| route_item(plan, &plan.received[index]))
+            .collect(),
+        Some(shared) => super::emit_route::shared_route(plan, route, shared),
+    });
     quote! {
         /// Handles the document's incoming messages; [`router`] calls one
         /// method per received operation.
@@ -463,7 +474,8 @@ fn handler(plan: &Plan) -> TokenStream {
         /// large), verifies the signature (401) and deduplicates by
         /// `webhook-id`. Then the payload is validated against its schema
         /// and decoded (400 with the errors as JSON), trying each message of
-        /// the operation in turn, and the handler is called.
+        /// the route's operations in turn, and the handler of the operation
+        /// whose message matched is called.
         pub fn router<H: #name, S: ::hookforge::idempotency::IdempotencyStore>(
             handler: H,
             receiver: ::hookforge::server::WebhookReceiver<S>,
@@ -480,7 +492,11 @@ fn handler(plan: &Plan) -> TokenStream {
 
 /// Builds the decoding call of one candidate; `schema` names its `static`
 /// `::hookforge::validation::PayloadSchema` when it has a schema.
-fn decode_candidate(candidate: &Candidate, schema: &Ident, receiving: Receiving) -> TokenStream {
+pub(super) fn decode_candidate(
+    candidate: &Candidate,
+    schema: &Ident,
+    receiving: Receiving,
+) -> TokenStream {
     let payload = &candidate.payload;
     let (module, input) = match receiving {
         Receiving::Webhook => (quote!(::hookforge::api), quote!(webhook)),
@@ -522,12 +538,14 @@ fn raw_string(text: &str) -> TokenStream {
         .unwrap_or_else(|_| Literal::string(text).into_token_stream())
 }
 
-/// Builds the `static` schemas of an operation's candidates, named `SCHEMA_<n>`.
-fn schema_statics(candidates: &[Candidate]) -> (TokenStream, Vec<Ident>) {
+/// Builds the `static` schemas of candidates, named `SCHEMA_<n>` in order.
+pub(super) fn schema_statics<'a>(
+    candidates: impl ExactSizeIterator<Item = &'a Candidate> + Clone,
+) -> (TokenStream, Vec<Ident>) {
     let names: Vec<Ident> = (0..candidates.len())
         .map(|index| format_ident!("SCHEMA_{}", index))
         .collect();
-    let statics = candidates.iter().zip(&names).filter_map(|(candidate, name)| {
+    let statics = candidates.zip(&names).filter_map(|(candidate, name)| {
         let schema = raw_string(candidate.schema.as_ref()?);
         Some(quote! {
             static #name: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(#schema);
@@ -539,7 +557,7 @@ fn schema_statics(candidates: &[Candidate]) -> (TokenStream, Vec<Ident>) {
 pub(super) fn decoder(op: &OperationPlan, receiving: Receiving) -> TokenStream {
     let name = ident(&op.decoder);
     let message_ty = op.message.type_tokens();
-    let (statics, schemas) = schema_statics(&op.message.candidates);
+    let (statics, schemas) = schema_statics(op.message.candidates.iter());
     let body = match &op.message.enum_name {
         None => match op.message.candidates.first() {
             Some(candidate) => decode_candidate(candidate, &schemas[0], receiving),
@@ -590,32 +608,13 @@ pub(super) fn decoder(op: &OperationPlan, receiving: Receiving) -> TokenStream {
     }
 }
 
-fn route(plan: &Plan, op: &OperationPlan) -> TokenStream {
+fn route_item(plan: &Plan, op: &OperationPlan) -> TokenStream {
     let path = &op.route;
     let filter = Ident::new(&op.http_method, Span::call_site());
     let method = ident(&op.method);
     let decoder = ident(&op.decoder);
-    let respond = match &op.reply {
-        Some(_) => quote! { .map(|reply| ::hookforge::api::json_reply(&reply)) },
-        None => quote! { .map(|()| ::hookforge::api::no_content()) },
-    };
-    let (extractor, parse, argument) = match op.parameters {
-        Some(index) => {
-            let ty = ident(&plan.parameters[index].type_name);
-            (
-                quote! {
-                    ::hookforge::api::axum::extract::Path(segments): ::hookforge::api::axum::extract::Path<::std::vec::Vec<(::std::string::String, ::std::string::String)>>,
-                },
-                quote! {
-                    let ::std::option::Option::Some(parameters) = #ty::from_segments(&segments) else {
-                        return ::hookforge::api::not_found();
-                    };
-                },
-                quote! { parameters, },
-            )
-        }
-        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
-    };
+    let respond = respond(op);
+    let (extractor, parse, argument) = path_parameters(plan, op.parameters);
     quote! {
         .route(
             #path,
@@ -631,6 +630,41 @@ fn route(plan: &Plan, op: &OperationPlan) -> TokenStream {
                 }
             }),
         )
+    }
+}
+
+/// Builds the mapping of a handler's `Ok` to the response: 204 without a
+/// reply, 200 with the reply as JSON.
+pub(super) fn respond(op: &OperationPlan) -> TokenStream {
+    match &op.reply {
+        Some(_) => quote! { .map(|reply| ::hookforge::api::json_reply(&reply)) },
+        None => quote! { .map(|()| ::hookforge::api::no_content()) },
+    }
+}
+
+/// Builds the path extractor of a route, the statement that reads the
+/// parameters struct at `parameters` from it (404 when a value is not
+/// allowed), and the handler argument; all empty without parameters.
+pub(super) fn path_parameters(
+    plan: &Plan,
+    parameters: Option<usize>,
+) -> (TokenStream, TokenStream, TokenStream) {
+    match parameters {
+        Some(index) => {
+            let ty = ident(&plan.parameters[index].type_name);
+            (
+                quote! {
+                    ::hookforge::api::axum::extract::Path(segments): ::hookforge::api::axum::extract::Path<::std::vec::Vec<(::std::string::String, ::std::string::String)>>,
+                },
+                quote! {
+                    let ::std::option::Option::Some(parameters) = #ty::from_segments(&segments) else {
+                        return ::hookforge::api::not_found();
+                    };
+                },
+                quote! { parameters, },
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
     }
 }
 

@@ -43,6 +43,25 @@
 //!   is tried in turn, closed structs with more required properties first,
 //!   so a `const` or discriminator property that differs between them
 //!   selects the message.
+//!
+//! # Shared routes
+//!
+//! Received HTTP operations with the same method and route share one axum
+//! route. Its private decoder (`decode_<method>_<path>_route`) tries the
+//! messages of all of them in one order, the most specific first as above,
+//! and returns a private enum (`<Method><Path>Route`) with one variant per
+//! operation; the route calls the handler method of the operation whose
+//! message matched, and each keeps its own reply type. One route reads one
+//! parameters struct, so an operation joins it only with the same address
+//! and the same allowed values per parameter as the route's first
+//! operation: channels with the same address and parameter values share one
+//! `<Channel>Parameters` struct, named after the first channel. Addresses
+//! that differ only in parameter names (`/a/{x}` and `/a/{y}`) are left
+//! out rather than merged, because the two channels would give the same
+//! path segment different names. A message that several operations on the
+//! route list reaches the first of them, with a warning for the others.
+//! The sending perspective applies the same rules, so it writes a client
+//! method for exactly the operations that the receiver serves.
 //! - `NatsClient<T>` over any `::hookforge::transport::Transport` (such as
 //!   `NatsTransport`): one `async` method per sent NATS operation, taking
 //!   the parameters and the message like `Client`, and returning the
@@ -80,12 +99,15 @@
 //! `unsupported-operation`. That happens when a server of the channel
 //! uses a protocol without a transport (anything but `http`, `https` and
 //! `nats`), or the channel is on both HTTP and NATS servers. It also
-//! happens when the channel has no address, a message has a content type
-//! other than JSON, or a received operation repeats the route or subject
-//! of an earlier one. For HTTP, also when
-//! the address is not a path with whole-segment parameters, or a sent
-//! operation uses another HTTP method than POST. For NATS, also when the
-//! address is not a subject with whole-token parameters, or the operation
+//! happens when the channel has no address or a message has a content
+//! type other than JSON. For HTTP, also when the address is not a path
+//! with whole-segment parameters, a sent operation uses another HTTP
+//! method than POST, or the operation cannot join a shared route (see
+//! above): on both sides, when its address or parameter values differ from
+//! those of the first operation on the route, or every message of it
+//! belongs to an earlier operation there. For NATS, also when the address
+//! is not a subject with whole-token parameters, a received operation
+//! repeats the subject of an earlier one, or the operation
 //! expects a reply (NATS request/reply is not generated). Its message
 //! types are generated all the same.
 //!
@@ -117,7 +139,9 @@
 
 mod emit;
 mod emit_nats;
+mod emit_route;
 mod plan;
+mod routes;
 mod summary;
 mod transport;
 

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::routes::{Conflict, RoutePlan, RouteRequest, RouteTable};
 use super::transport::{transport, NoTransport, Transport};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Document;
@@ -36,6 +37,8 @@ pub(super) struct Plan {
     pub nats_handler: String,
     /// Operations left out because no transport serves their protocol.
     pub unsupported: Vec<UnsupportedOperation>,
+    /// The routes of the router, in the order of their first operation.
+    pub routes: Vec<RoutePlan>,
 }
 
 /// An operation whose channel's protocol has no transport.
@@ -61,6 +64,9 @@ pub(super) struct ParametersPlan {
     /// The NATS subject template (`orders.{id}.created`) of a NATS channel;
     /// `None` for an HTTP channel.
     pub subject: Option<String>,
+    /// The allowed values of each `{...}` of the address, in order; empty
+    /// for a parameter that takes any value.
+    pub allowed_values: Vec<Vec<String>>,
 }
 
 /// One field of a parameters struct.
@@ -141,6 +147,10 @@ pub(super) struct Candidate {
     pub schema: Option<String>,
     /// The header field the client fills with a new id when it is empty.
     pub correlation: Option<CorrelationField>,
+    /// The message's location in the document.
+    pub location: Location,
+    /// The decoding rank of the payload (see [`specificity`]).
+    pub specificity: Specificity,
 }
 
 /// A string header field that carries the message's correlation id.
@@ -208,7 +218,8 @@ pub(super) fn plan(
         "dispatch_nats",
         "NATS_SUBJECTS",
     ]);
-    let mut routes = HashSet::new();
+    let mut nats_subjects = HashSet::new();
+    let mut route_table = RouteTable::default();
 
     for (id, operation) in &api.operations {
         let Some(channel) = api.channels.get(&operation.channel) else {
@@ -285,7 +296,7 @@ pub(super) fn plan(
                 subject,
             };
             let key = ("NATS".to_owned(), input.subject.filter.clone());
-            if !sends && routes.contains(&key) {
+            if !sends && nats_subjects.contains(&key) {
                 diagnostics.push(skip(
                     format!("operation `{id}` receives on NATS subject {}, which an earlier operation already receives on", input.subject.filter),
                     "give each received operation its own channel address, or merge their messages into one operation",
@@ -316,7 +327,7 @@ pub(super) fn plan(
             if sends {
                 plan.nats_sent.push(entry);
             } else {
-                routes.insert(key);
+                nats_subjects.insert(key);
                 plan.nats_received.push(entry);
             }
             continue;
@@ -386,12 +397,49 @@ pub(super) fn plan(
                 continue;
             }
         };
-        if !sends && !routes.insert((http_method.clone(), route.clone())) {
+        let admission = route_table.admit(RouteRequest {
+            sends,
+            operation_id: id,
+            http_method: &http_method,
+            path: &route,
+            address: &address,
+            allowed_values: allowed_values(channel, &placeholders),
+            messages: message
+                .candidates
+                .iter()
+                .map(|candidate| candidate.location.clone())
+                .collect(),
+        });
+        let (side, verb) = if sends {
+            ("the receiver", "sends to")
+        } else {
+            ("this side", "receives on")
+        };
+        let admission = match admission {
+            Ok(admission) => admission,
+            Err(Conflict::Parameters {
+                operation,
+                address: other,
+            }) => {
+                diagnostics.push(skip(
+                    format!("operation `{id}` {verb} {http_method} {address}, which {side} serves as {http_method} {other} for operation `{operation}`, and one route needs one address and the same parameter values"),
+                    "give the operations the same channel address and parameters, or addresses that differ in a literal segment",
+                ));
+                continue;
+            }
+            Err(Conflict::Shadowed { operation }) => {
+                diagnostics.push(skip(
+                    format!("every message of operation `{id}` is also a message of operation `{operation}` on {http_method} {address}, so {side} hands them to `{operation}`"),
+                    "give each operation on one route its own messages, or merge the operations",
+                ));
+                continue;
+            }
+        };
+        for (location, operation) in &admission.shadowed {
             diagnostics.push(skip(
-                format!("operation `{id}` receives on {http_method} {address}, which an earlier operation already receives on"),
-                "give each received operation its own channel address, or merge their messages into one operation",
+                format!("message {} of operation `{id}` is also a message of operation `{operation}` on {http_method} {address}, so {side} hands it to `{operation}`", location.pointer),
+                "give each operation on one route its own messages",
             ));
-            continue;
         }
         let parameters = (!placeholders.is_empty()).then(|| {
             parameters_index(
@@ -428,9 +476,11 @@ pub(super) fn plan(
         if sends {
             plan.sent.push(entry);
         } else {
+            route_table.record_received(admission.group, plan.received.len());
             plan.received.push(entry);
         }
     }
+    plan.routes = route_table.into_routes(&plan, &mut scope, &mut functions);
     plan.servers = servers(api);
     plan
 }
@@ -628,7 +678,16 @@ fn parameters_index(
     placeholders: &[String],
     subject: Option<&str>,
 ) -> usize {
-    if let Some(index) = plan.parameters.iter().position(|p| p.channel == channel_id) {
+    // Channels with the same address and allowed values share one struct,
+    // so the operations of a shared route take the same parameters.
+    let allowed = allowed_values(channel, placeholders);
+    let existing = plan.parameters.iter().position(|p| {
+        p.channel == channel_id
+            || (p.address == address
+                && p.subject.as_deref() == subject
+                && p.allowed_values == allowed)
+    });
+    if let Some(index) = existing {
         return index;
     }
     let base = pascal_case(channel_id, "Channel");
@@ -673,8 +732,24 @@ fn parameters_index(
         fields,
         positions,
         subject: subject.map(str::to_owned),
+        allowed_values: allowed,
     });
     plan.parameters.len() - 1
+}
+
+/// Returns the allowed values of each address parameter in `placeholders`,
+/// empty for a parameter that takes any value.
+fn allowed_values(channel: &Channel, placeholders: &[String]) -> Vec<Vec<String>> {
+    placeholders
+        .iter()
+        .map(|name| {
+            channel
+                .parameters
+                .get(name)
+                .map(|parameter| parameter.allowed_values.clone())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Builds the message set of `messages`, or returns the first content type
@@ -737,28 +812,27 @@ fn message_set<'a>(
             .filter(|_| generated.is_some_and(|m| m.payload.is_some()))
             .and_then(|payload| crate::bundle::schema_json(document, payload).ok())
             .map(|schema| schema.to_string());
-        candidates.push((
+        candidates.push(Candidate {
+            variant: variants.claim(&pascal_case(&name, "Message")),
+            event_type: message.name.clone().unwrap_or_else(|| key.clone()),
+            content_type,
+            payload,
+            headers,
+            schema,
+            correlation,
+            location: message.location.clone(),
             specificity,
-            Candidate {
-                variant: variants.claim(&pascal_case(&name, "Message")),
-                event_type: message.name.clone().unwrap_or_else(|| key.clone()),
-                content_type,
-                payload,
-                headers,
-                schema,
-                correlation,
-            },
-        ));
+        });
     }
     if candidates.is_empty() {
         return Ok(None);
     }
     // Stable: equally specific messages keep the document's order.
-    candidates.sort_by_key(|(specificity, _)| std::cmp::Reverse(*specificity));
+    candidates.sort_by_key(|candidate| std::cmp::Reverse(candidate.specificity));
     let enum_name = (candidates.len() > 1).then(|| scope.claim(enum_name));
     Ok(Some(MessageSet {
         enum_name,
-        candidates: candidates.into_iter().map(|(_, c)| c).collect(),
+        candidates,
     }))
 }
 
@@ -804,10 +878,14 @@ pub(super) fn is_json(content_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json") || essence == "json"
 }
 
+/// The decoding rank of a payload: whether it is a struct, whether it is
+/// closed, its required properties and its properties. Higher is tried first.
+pub(super) type Specificity = (bool, bool, usize, usize);
+
 /// Orders candidate payloads: closed structs before open ones, then more
 /// required properties, then more properties, so that a payload that would
 /// also decode as a looser message is tried against the stricter one first.
-fn specificity(types: &GeneratedTypes, payload: Option<&TypeRef>) -> (bool, bool, usize, usize) {
+pub(super) fn specificity(types: &GeneratedTypes, payload: Option<&TypeRef>) -> Specificity {
     let Some(TypeRef::Named(id)) = payload else {
         return (false, false, 0, 0);
     };

@@ -18,9 +18,9 @@ use crate::typegen::GeneratedTypes;
 /// [`RustType::qualified`] for code outside it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApiSummary {
-    /// The handler methods: the HTTP operations in the order the router
-    /// lists them, then the NATS operations in the order the dispatcher
-    /// tries them.
+    /// The handler methods: the HTTP operations in document order, each
+    /// one also when it shares its route with others, then the NATS
+    /// operations in the order the dispatcher tries them.
     pub received: Vec<ReceivedOperation>,
     /// The client methods: the HTTP operations, then the NATS operations,
     /// each in document order.

@@ -151,6 +151,217 @@ fn repeated_route_is_skipped() {
     assert!(!generated.code.contains("fn second("));
 }
 
+/// Two channels on `POST /hooks`: a status message and a ping whose reply
+/// is a pong, plus a channel whose address puts another parameter name at
+/// the same place as `/tenants/{tenantId}`.
+const SHARED: &str = "  status:
+    address: /hooks
+    messages:
+      status:
+        payload: {type: object, properties: {state: {type: string}}}
+  ping:
+    address: /hooks
+    messages:
+      ping:
+        payload:
+          type: object
+          additionalProperties: false
+          required: [event]
+          properties: {event: {const: ping}}
+  pong:
+    address: null
+    messages:
+      pong:
+        payload: {type: object, properties: {event: {const: pong}}}
+  tenants:
+    address: /tenants/{tenantId}
+    parameters: {tenantId: {}}
+    messages:
+      created:
+        payload: {type: object}
+  tenantsById:
+    address: /tenants/{id}
+    parameters: {id: {}}
+    messages:
+      deleted:
+        payload: {type: object}";
+
+const SHARED_OPERATIONS: &str = "  status:
+    action: receive
+    channel: {$ref: '#/channels/status'}
+  ping:
+    action: receive
+    channel: {$ref: '#/channels/ping'}
+    reply:
+      channel: {$ref: '#/channels/pong'}
+  tenantCreated:
+    action: receive
+    channel: {$ref: '#/channels/tenants'}
+  tenantDeleted:
+    action: receive
+    channel: {$ref: '#/channels/tenantsById'}";
+
+#[test]
+fn shared_route_dispatches_by_message() {
+    let generated = generate(SHARED, SHARED_OPERATIONS, Perspective::Application);
+    let warnings = warnings(&generated);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("`tenantDeleted`"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("/tenants/{tenantId}"),
+        "{}",
+        warnings[0]
+    );
+    let code = &generated.code;
+    assert_eq!(code.matches(".route(").count(), 2, "{code}");
+    assert_eq!(code.matches("\"/hooks\"").count(), 1, "{code}");
+    assert!(code.contains("enum PostHooksRoute {"), "{code}");
+    assert!(code.contains("fn decode_post_hooks_route("), "{code}");
+    assert!(!code.contains("fn decode_status("), "{code}");
+    assert!(!code.contains("fn decode_ping("), "{code}");
+    // The closed ping payload is tried before the open status payload.
+    let ping = code
+        .find("PostHooksRoute::Ping(message))")
+        .expect("ping is decoded");
+    let status = code
+        .find("PostHooksRoute::Status(message))")
+        .expect("status is decoded");
+    assert!(ping < status, "{code}");
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        compact.contains("PostHooksRoute::Ping(message)=>{handler.ping(message,&webhook).await.map(|reply|::hookforge::api::json_reply(&reply))"),
+        "{code}"
+    );
+    assert!(
+        compact.contains("PostHooksRoute::Status(message)=>{handler.status(message,&webhook).await.map(|()|::hookforge::api::no_content())"),
+        "{code}"
+    );
+    let received: Vec<&str> = generated
+        .summary
+        .received
+        .iter()
+        .map(|op| op.operation_id.as_str())
+        .collect();
+    assert_eq!(received, ["status", "ping", "tenantCreated"]);
+    let ping = &generated.summary.received[1];
+    assert_eq!(
+        ping.reply.as_ref().map(ToString::to_string).as_deref(),
+        Some("PongPayload")
+    );
+}
+
+#[test]
+fn shared_route_keeps_sender_methods() {
+    let generated = generate(SHARED, SHARED_OPERATIONS, Perspective::Mirror);
+    let warnings = warnings(&generated);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("`tenantDeleted`"), "{}", warnings[0]);
+    assert!(warnings[0].contains("the receiver"), "{}", warnings[0]);
+    let code = &generated.code;
+    assert!(code.contains("pub async fn status("), "{code}");
+    assert!(code.contains("pub async fn ping("), "{code}");
+    assert!(code.contains("pub async fn tenant_created("), "{code}");
+    assert!(!code.contains("fn tenant_deleted("), "{code}");
+    let sent: Vec<&str> = generated
+        .summary
+        .sent
+        .iter()
+        .map(|op| op.operation_id.as_str())
+        .collect();
+    assert_eq!(sent, ["status", "ping", "tenantCreated"]);
+}
+
+#[test]
+fn shared_route_shares_parameters_struct() {
+    let channels = "  created:
+    address: /tenants/{tenantId}
+    parameters: {tenantId: {enum: [a, b]}}
+    messages:
+      created:
+        payload: {type: object, required: [created], properties: {created: {type: string}}}
+  deleted:
+    address: /tenants/{tenantId}
+    parameters: {tenantId: {enum: [a, b]}}
+    messages:
+      deleted:
+        payload: {type: object, required: [deleted], properties: {deleted: {type: string}}}
+  renamed:
+    address: /tenants/{tenantId}
+    parameters: {tenantId: {enum: [a, c]}}
+    messages:
+      renamed:
+        payload: {type: object}";
+    let operations = "  created:
+    action: send
+    channel: {$ref: '#/channels/created'}
+  deleted:
+    action: send
+    channel: {$ref: '#/channels/deleted'}
+  renamed:
+    action: send
+    channel: {$ref: '#/channels/renamed'}";
+    for perspective in [Perspective::Application, Perspective::Mirror] {
+        let generated = generate(channels, operations, perspective);
+        let warnings = warnings(&generated);
+        assert_eq!(warnings.len(), 1, "{perspective:?}: {warnings:?}");
+        assert!(warnings[0].contains("`renamed`"), "{}", warnings[0]);
+        assert!(warnings[0].contains("parameter values"), "{}", warnings[0]);
+        let code = &generated.code;
+        assert!(code.contains("pub struct CreatedParameters"), "{code}");
+        assert!(!code.contains("pub struct DeletedParameters"), "{code}");
+        let summary = &generated.summary;
+        let operations: Vec<_> = summary
+            .sent
+            .iter()
+            .map(|op| (&op.operation_id, &op.parameters))
+            .chain(
+                summary
+                    .received
+                    .iter()
+                    .map(|op| (&op.operation_id, &op.parameters)),
+            )
+            .collect();
+        assert_eq!(operations.len(), 2, "{perspective:?}");
+        for (id, parameters) in operations {
+            let parameters = parameters.as_ref().map(ToString::to_string);
+            assert_eq!(parameters.as_deref(), Some("CreatedParameters"), "{id}");
+        }
+    }
+}
+
+#[test]
+fn shared_message_is_reported() {
+    let operations = "  first:
+    action: receive
+    channel: {$ref: '#/channels/orders'}
+    messages: [{$ref: '#/channels/orders/messages/placed'}]
+  second:
+    action: receive
+    channel: {$ref: '#/channels/other'}";
+    let channels = format!(
+        "{ORDERS}
+  other:
+    address: /orders
+    messages:
+      placed: {{$ref: '#/channels/orders/messages/placed'}}
+      cancelled:
+        payload: {{type: object, required: [reason], properties: {{reason: {{type: string}}}}}}"
+    );
+    let generated = generate(&channels, operations, Perspective::Application);
+    let warnings = warnings(&generated);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("`second`"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("hands it to `first`"),
+        "{}",
+        warnings[0]
+    );
+    let code = &generated.code;
+    assert!(code.contains("fn second("), "{code}");
+    // `placed` is decoded once, for `first`.
+    assert_eq!(code.matches("errors.push((\"placed\"").count(), 1, "{code}");
+}
+
 #[test]
 fn channel_without_address_is_skipped() {
     let channels = "  dynamic:

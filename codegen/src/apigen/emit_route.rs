@@ -1,0 +1,133 @@
+//! Rust tokens for a route that several received operations share: a
+//! private enum with one variant per operation, the decoder that tries the
+//! messages of all of them, and the route that dispatches to the handler
+//! method of the operation whose message matched.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::emit::{
+    decode_candidate, docs, ident, path_parameters, respond, schema_statics, Receiving,
+};
+use super::plan::{OperationPlan, Plan};
+use super::routes::{RoutePlan, SharedRoute};
+
+/// Returns the operation at `position` of the route.
+fn operation<'a>(plan: &'a Plan, route: &RoutePlan, position: usize) -> &'a OperationPlan {
+    &plan.received[route.operations[position]]
+}
+
+/// Builds the route's enum and its decoder.
+pub(super) fn shared_decoder(plan: &Plan, route: &RoutePlan, shared: &SharedRoute) -> TokenStream {
+    let enum_ident = ident(&shared.enum_name);
+    let operation_ids: Vec<String> = (0..route.operations.len())
+        .map(|position| format!("`{}`", operation(plan, route, position).operation_id))
+        .collect();
+    let address = &operation(plan, route, 0).address;
+    let enum_doc = docs(&[format!(
+        "A message received on {} `{address}`, with one variant per operation on that route: {}.",
+        route.http_method,
+        operation_ids.join(", ")
+    )]);
+    let variants = shared
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(position, variant)| {
+            let variant = ident(variant);
+            let ty = operation(plan, route, position).message.type_tokens();
+            quote! { #variant(#ty), }
+        });
+    let candidates = shared
+        .order
+        .iter()
+        .map(|&(position, index)| &operation(plan, route, position).message.candidates[index]);
+    let (statics, schemas) = schema_statics(candidates.clone());
+    let attempts = shared
+        .order
+        .iter()
+        .zip(candidates)
+        .zip(&schemas)
+        .map(|((&(position, _), candidate), schema)| {
+            let op = operation(plan, route, position);
+            let variant = ident(&shared.variants[position]);
+            let message = match &op.message.enum_name {
+                Some(name) => {
+                    let name = ident(name);
+                    let inner = ident(&candidate.variant);
+                    quote! { #name::#inner(message) }
+                }
+                None => quote! { message },
+            };
+            let label = &candidate.event_type;
+            let decode = decode_candidate(candidate, schema, Receiving::Webhook);
+            quote! {
+                match #decode {
+                    ::std::result::Result::Ok(message) => return ::std::result::Result::Ok(#enum_ident::#variant(#message)),
+                    ::std::result::Result::Err(error) => errors.push((#label, error)),
+                }
+            }
+        });
+    let name = ident(&shared.decoder);
+    let doc = format!(
+        " Decodes a webhook received on {} `{address}` into the message of one of its operations, trying the most specific message first.",
+        route.http_method
+    );
+    quote! {
+        #enum_doc
+        #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        enum #enum_ident {
+            #(#variants)*
+        }
+
+        #[doc = #doc]
+        fn #name(
+            webhook: &::hookforge::server::VerifiedWebhook,
+        ) -> ::std::result::Result<#enum_ident, ::hookforge::api::DecodeError> {
+            #statics
+            let mut errors = ::std::vec::Vec::new();
+            #(#attempts)*
+            ::std::result::Result::Err(::hookforge::api::DecodeError::no_match(errors))
+        }
+    }
+}
+
+/// Builds the `.route(...)` call that decodes with the route's decoder and
+/// calls the handler method of the operation whose message matched.
+pub(super) fn shared_route(plan: &Plan, route: &RoutePlan, shared: &SharedRoute) -> TokenStream {
+    let path = &route.path;
+    let filter = Ident::new(&route.http_method, Span::call_site());
+    let decoder = ident(&shared.decoder);
+    let enum_ident = ident(&shared.enum_name);
+    // The planner admits an operation to a shared route only with the same
+    // parameters struct as the first one.
+    let parameters = operation(plan, route, 0).parameters;
+    let (extractor, parse, argument) = path_parameters(plan, parameters);
+    let arms = shared.variants.iter().enumerate().map(|(position, variant)| {
+        let op = operation(plan, route, position);
+        let variant = ident(variant);
+        let method = ident(&op.method);
+        let respond = respond(op);
+        quote! {
+            #enum_ident::#variant(message) => handler.#method(#argument message, &webhook).await #respond,
+        }
+    });
+    quote! {
+        .route(
+            #path,
+            ::hookforge::api::axum::routing::on(::hookforge::api::axum::routing::MethodFilter::#filter, {
+                let handler = ::std::sync::Arc::clone(&handler);
+                let receiver = ::std::sync::Arc::clone(&receiver);
+                move |#extractor request: ::hookforge::api::axum::extract::Request| async move {
+                    #parse
+                    ::hookforge::api::serve(&receiver, request, #decoder, move |message, webhook| async move {
+                        match message {
+                            #(#arms)*
+                        }
+                    })
+                    .await
+                }
+            }),
+        )
+    }
+}
