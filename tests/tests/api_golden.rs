@@ -33,12 +33,28 @@ mod api_v2_application;
 #[path = "../golden/api_v2_mirror.rs"]
 mod api_v2_mirror;
 
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code)]
+#[path = "../golden/api_shared_application.rs"]
+mod api_shared_application;
+
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code)]
+#[path = "../golden/api_shared_mirror.rs"]
+mod api_shared_mirror;
+
 /// `(fixture, perspective, golden file)`.
 const CASES: &[(&str, Perspective, &str)] = &[
     ("shop_v3", Perspective::Application, "api_v3_application"),
     ("shop_v3", Perspective::Mirror, "api_v3_mirror"),
     ("shop_v2", Perspective::Application, "api_v2_application"),
     ("shop_v2", Perspective::Mirror, "api_v2_mirror"),
+    (
+        "shared_route",
+        Perspective::Application,
+        "api_shared_application",
+    ),
+    ("shared_route", Perspective::Mirror, "api_shared_mirror"),
 ];
 
 fn generate(fixture: &str, perspective: Perspective) -> hookforge_codegen::GeneratedCode {

@@ -2,6 +2,9 @@
 //! from `fixtures/api/shop_v3.yaml` sends every message through a SQLite
 //! outbox to the Mirror-perspective router of the same document, and the
 //! handler sees each one typed, once, with its path parameters decoded.
+//! The same holds for `fixtures/api/shared_route.yaml`, whose two
+//! operations post to one path: each message reaches the handler method of
+//! its own operation.
 
 #![deny(warnings)]
 
@@ -29,6 +32,16 @@ mod app;
 #[allow(missing_docs, dead_code)]
 #[path = "../golden/api_v3_mirror.rs"]
 mod mirror;
+
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code)]
+#[path = "../golden/api_shared_application.rs"]
+mod shared_app;
+
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code)]
+#[path = "../golden/api_shared_mirror.rs"]
+mod shared_mirror;
 
 fn signing_key() -> SigningKey {
     SigningKey::hmac_from_bytes(b"hookforge api roundtrip key, 32+").expect("valid HMAC key")
@@ -417,6 +430,168 @@ async fn handler_rejection_answers_422() {
     let body = response.bytes().await.expect("a body");
     let body: Value = serde_json::from_slice(&body).expect("a JSON error body");
     assert_eq!(body["error"], "unknown product");
+}
+
+/// What the handler of the shared-route fixture saw, by handler method.
+#[derive(Debug, Clone, PartialEq)]
+enum SeenOnInbox {
+    Note(
+        shared_mirror::NotesParameters,
+        shared_mirror::PostNoteMessage,
+    ),
+    StockQuery(
+        shared_mirror::NotesParameters,
+        shared_mirror::StockQueryPayload,
+    ),
+}
+
+#[derive(Clone, Default)]
+struct InboxRecorder {
+    seen: Arc<Mutex<Vec<SeenOnInbox>>>,
+}
+
+impl InboxRecorder {
+    fn seen(&self) -> Vec<SeenOnInbox> {
+        self.seen.lock().expect("not poisoned").clone()
+    }
+}
+
+impl shared_mirror::Handler for InboxRecorder {
+    async fn post_note(
+        &self,
+        parameters: shared_mirror::NotesParameters,
+        message: shared_mirror::PostNoteMessage,
+        _webhook: &VerifiedWebhook,
+    ) -> Result<(), HandlerError> {
+        let seen = SeenOnInbox::Note(parameters, message);
+        self.seen.lock().expect("not poisoned").push(seen);
+        Ok(())
+    }
+
+    async fn query_stock(
+        &self,
+        parameters: shared_mirror::NotesParameters,
+        message: shared_mirror::StockQueryPayload,
+        _webhook: &VerifiedWebhook,
+    ) -> Result<shared_mirror::StockLevelPayload, HandlerError> {
+        let reply = shared_mirror::StockLevelPayload {
+            sku: message.sku.clone(),
+            quantity: 7,
+            ..Default::default()
+        };
+        let seen = SeenOnInbox::StockQuery(parameters, message);
+        self.seen.lock().expect("not poisoned").push(seen);
+        Ok(reply)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_route_reaches_each_operation() {
+    let recorder = InboxRecorder::default();
+    let verifier = Verifier::new(vec![VerifyingKey::from(&signing_key())]);
+    let receiver = WebhookReceiver::new(verifier, MemoryIdempotency::new(1000));
+    let router = shared_mirror::router(recorder.clone(), receiver);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let address = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.expect("server runs");
+    });
+
+    let folder = TempFolder::new();
+    let store = SqliteOutbox::open(folder.0.join("outbox.sqlite3")).expect("open outbox");
+    let signer = Signer::new(vec![signing_key()]);
+    let sender =
+        WebhookSender::new(store, signer.clone(), SenderConfig::default()).expect("valid sender");
+    let requester = RequestSender::new(signer, SenderConfig::default()).expect("valid requester");
+    let client = shared_app::Client::new(sender.clone(), format!("http://{address}"))
+        .with_requester(requester);
+    let parameters = shared_app::NotesParameters {
+        store_id: "s-1".to_owned(),
+    };
+
+    let note = shared_app::NotePayload {
+        text: Some("restock soon".to_owned()),
+        ..Default::default()
+    };
+    client
+        .post_note(&parameters, shared_app::PostNoteMessage::Note(note))
+        .await
+        .expect("the note is stored");
+    let alert = shared_app::AlertPayload {
+        level: shared_app::AlertPayloadLevel::High,
+        text: "freezer down".to_owned(),
+    };
+    client
+        .post_note(&parameters, shared_app::PostNoteMessage::Alert(alert))
+        .await
+        .expect("the alert is stored");
+    sender.run_until_idle().await;
+
+    // `{"sku": ...}` also decodes as an open note, so the closed stock
+    // query must be tried first for it to reach `query_stock`.
+    let query = shared_app::StockQueryPayload {
+        sku: "sku-4".to_owned(),
+    };
+    let reply = client
+        .query_stock(&parameters, query)
+        .await
+        .expect("a stock level in reply");
+    assert_eq!(reply.sku, "sku-4");
+    assert_eq!(reply.quantity, 7);
+
+    let expected_parameters = shared_mirror::NotesParameters {
+        store_id: "s-1".to_owned(),
+    };
+    let expected = [
+        SeenOnInbox::Note(
+            expected_parameters.clone(),
+            shared_mirror::PostNoteMessage::Note(shared_mirror::NotePayload {
+                text: Some("restock soon".to_owned()),
+                ..Default::default()
+            }),
+        ),
+        SeenOnInbox::Note(
+            expected_parameters.clone(),
+            shared_mirror::PostNoteMessage::Alert(shared_mirror::AlertPayload {
+                level: shared_mirror::AlertPayloadLevel::High,
+                text: "freezer down".to_owned(),
+            }),
+        ),
+        SeenOnInbox::StockQuery(
+            expected_parameters,
+            shared_mirror::StockQueryPayload {
+                sku: "sku-4".to_owned(),
+            },
+        ),
+    ];
+    let seen = recorder.seen();
+    assert_eq!(seen.len(), expected.len(), "{seen:#?}");
+    for message in &expected {
+        let count = seen.iter().filter(|s| *s == message).count();
+        assert_eq!(count, 1, "{message:?} in {seen:#?}");
+    }
+
+    // A payload of no operation gets 400 with every candidate's failure.
+    let (status, body) = post(
+        address,
+        "/stores/s-1/inbox",
+        "msg_none",
+        br#"{"text": 1}"#,
+        true,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let body: Value = serde_json::from_slice(&body).expect("a JSON error body");
+    let names: Vec<&str> = body["messages"]
+        .as_array()
+        .expect("one entry per candidate")
+        .iter()
+        .filter_map(|entry| entry["message"].as_str())
+        .collect();
+    assert_eq!(names, ["alert", "stockQuery", "note"]);
+    assert_eq!(recorder.seen().len(), expected.len());
 }
 
 /// A reqwest client for requests the tests craft by hand. With the
