@@ -165,3 +165,29 @@ async fn single_message_body_has_no_messages() {
     assert!(body.get("messages").is_none(), "{body}");
     assert_eq!(body["errors"].as_array().map(Vec::len), Some(2), "{body}");
 }
+
+#[test]
+fn display_names_the_violations() {
+    let webhook = webhook(r#"{"orderId": 7, "total": -1}"#);
+    let error = decode_validated::<Value>(&webhook, &ORDER_CREATED).expect_err("invalid payload");
+    let text = error.to_string();
+    assert!(text.starts_with(&error.message), "{text}");
+    assert!(text.contains("/orderId"), "{text}");
+    assert!(text.contains("/total"), "{text}");
+    assert!(text.contains("keyword minimum"), "{text}");
+}
+
+#[test]
+fn display_counts_violations_beyond_five() {
+    static MANY: PayloadSchema = PayloadSchema::new(
+        r#"{"type": "object", "properties": {
+            "a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"},
+            "d": {"type": "string"}, "e": {"type": "string"}, "f": {"type": "string"},
+            "g": {"type": "string"}
+        }}"#,
+    );
+    let webhook = webhook(r#"{"a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1, "g": 1}"#);
+    let error = decode_validated::<Value>(&webhook, &MANY).expect_err("invalid payload");
+    assert_eq!(error.errors.len(), 7);
+    assert!(error.to_string().ends_with("; and 2 more"), "{error}");
+}

@@ -95,8 +95,11 @@ impl IntoResponse for HandlerError {
 /// [...]}`, with that message's own violations, and `details` one line per
 /// candidate. A schema that does not compile is the generator's fault, so
 /// it answers 500 and the sender retries.
+///
+/// Its `Display` is the message followed by up to five violations, for
+/// logs; the 400 body carries them all.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{message}")]
+#[error("{}", self.summary())]
 pub struct DecodeError {
     /// What failed.
     pub message: String,
@@ -125,6 +128,24 @@ pub struct CandidateFailure {
 }
 
 impl DecodeError {
+    /// The number of violations that `Display` lists.
+    const SHOWN_VIOLATIONS: usize = 5;
+
+    /// Returns the message, then the first violations and how many more
+    /// there are: one line for a log.
+    fn summary(&self) -> String {
+        let mut text = self.message.clone();
+        for (index, issue) in self.errors.iter().take(Self::SHOWN_VIOLATIONS).enumerate() {
+            text.push_str(if index == 0 { ": " } else { "; " });
+            text.push_str(&issue.to_string());
+        }
+        let hidden = self.errors.len().saturating_sub(Self::SHOWN_VIOLATIONS);
+        if hidden > 0 {
+            text.push_str(&format!("; and {hidden} more"));
+        }
+        text
+    }
+
     /// Creates an error without details.
     pub fn new(message: impl Into<String>) -> Self {
         Self {
