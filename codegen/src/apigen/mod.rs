@@ -133,9 +133,11 @@
 //! # Summary
 //!
 //! Next to the code, [`generate_api`] returns an [`ApiSummary`]: each
-//! client and handler method with its operation id, transport, route and
-//! Rust types, for tools that write code against the generated module
-//! (such as the `hookforge new` scaffold) without parsing it.
+//! client and handler method with its operation id, transport, route,
+//! Rust types and messages (for a received message, its place in the
+//! order its route tries them), for tools that write code against the
+//! generated module (such as the `hookforge new` scaffold) without parsing
+//! it.
 
 mod emit;
 mod emit_nats;
@@ -156,7 +158,7 @@ use crate::model::AsyncApi;
 use crate::options::Perspective;
 use crate::typegen::GeneratedTypes;
 
-pub use summary::{ApiSummary, ReceivedOperation, RustType, SentOperation};
+pub use summary::{ApiSummary, MessageSummary, ReceivedOperation, RustType, SentOperation};
 pub use transport::Transport;
 
 /// The API code of a document.

@@ -10,6 +10,7 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 
 use super::plan::{MessageSet, OperationPlan, Plan};
 use super::transport::Transport;
+use crate::model::Location;
 use crate::typegen::GeneratedTypes;
 
 /// The operations of one perspective's generated API code.
@@ -65,6 +66,10 @@ pub struct ReceivedOperation {
     /// The reply type of a request/reply operation; `None` when the
     /// method returns `()`.
     pub reply: Option<RustType>,
+    /// The messages of the operation, in the order the receiver tries
+    /// them. [`MessageSummary::rank`] orders them among the messages of
+    /// every operation on the same route.
+    pub messages: Vec<MessageSummary>,
 }
 
 /// One method of a client: [`ApiSummary::client`] for HTTP,
@@ -88,6 +93,33 @@ pub struct SentOperation {
     /// The reply type of a request/reply operation; `None` when the method
     /// returns an acknowledgement (`Accepted`, or the NATS `Envelope`).
     pub reply: Option<RustType>,
+    /// The messages of the operation, in the order the operation's own
+    /// message enum lists them. `rank` is `None`: the order in which the
+    /// receiver tries them is in the other perspective's summary.
+    pub messages: Vec<MessageSummary>,
+}
+
+/// One message an operation carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageSummary {
+    /// The event type the client stores: the message's `name`, or its key.
+    pub event_type: String,
+    /// Where the message is defined in the document.
+    pub location: Location,
+    /// The variant of the operation's message enum that holds it; `None`
+    /// when the operation has one message, whose type is then the
+    /// operation's message type.
+    pub variant: Option<String>,
+    /// The Rust type of the message: the payload type, or
+    /// `::hookforge::api::Message<Payload, Headers>`.
+    pub ty: RustType,
+    /// For a received operation, the position of the message in the order
+    /// the receiver tries the messages of all operations on its HTTP route
+    /// (or, for NATS, of the operation alone); the first message whose
+    /// schema accepts a payload decodes it. `None` for a sent operation,
+    /// and for a message that an earlier operation on the route also
+    /// lists, which that operation receives.
+    pub rank: Option<usize>,
 }
 
 /// A Rust type as the generated code writes it, such as `OrderPlaced` or
@@ -265,6 +297,10 @@ pub(super) fn summarize(plan: &Plan, types: &GeneratedTypes) -> ApiSummary {
 }
 
 fn received(plan: &Plan, op: &OperationPlan, transport: Transport) -> ReceivedOperation {
+    let ranks = match transport {
+        Transport::Http => route_ranks(plan, op),
+        Transport::Nats => (0..op.message.candidates.len()).map(Some).collect(),
+    };
     ReceivedOperation {
         operation_id: op.operation_id.clone(),
         transport,
@@ -274,6 +310,7 @@ fn received(plan: &Plan, op: &OperationPlan, transport: Transport) -> ReceivedOp
         parameters: parameters_type(plan, op),
         message: message_type(&op.message),
         reply: op.reply.as_ref().map(message_type),
+        messages: messages(&op.message, &ranks),
     }
 }
 
@@ -286,7 +323,48 @@ fn sent(plan: &Plan, op: &OperationPlan, transport: Transport) -> SentOperation 
         parameters: parameters_type(plan, op),
         message: message_type(&op.message),
         reply: op.reply.as_ref().map(message_type),
+        messages: messages(&op.message, &vec![None; op.message.candidates.len()]),
     }
+}
+
+/// Returns the rank of each candidate of the received HTTP operation `op`
+/// on its route.
+fn route_ranks(plan: &Plan, op: &OperationPlan) -> Vec<Option<usize>> {
+    let count = op.message.candidates.len();
+    let route = plan.routes.iter().find_map(|route| {
+        let position = route
+            .operations
+            .iter()
+            .position(|&index| std::ptr::eq(&plan.received[index], op))?;
+        Some((route, position))
+    });
+    let Some((route, position)) = route else {
+        return vec![None; count];
+    };
+    let Some(shared) = &route.shared else {
+        return (0..count).map(Some).collect();
+    };
+    let mut ranks = vec![None; count];
+    for (rank, &(owner, candidate)) in shared.order.iter().enumerate() {
+        if owner == position {
+            ranks[candidate] = Some(rank);
+        }
+    }
+    ranks
+}
+
+fn messages(set: &MessageSet, ranks: &[Option<usize>]) -> Vec<MessageSummary> {
+    set.candidates
+        .iter()
+        .zip(ranks)
+        .map(|(candidate, rank)| MessageSummary {
+            event_type: candidate.event_type.clone(),
+            location: candidate.location.clone(),
+            variant: set.enum_name.as_ref().map(|_| candidate.variant.clone()),
+            ty: RustType::from_tokens(candidate.type_tokens()),
+            rank: *rank,
+        })
+        .collect()
 }
 
 fn parameters_type(plan: &Plan, op: &OperationPlan) -> Option<RustType> {

@@ -248,6 +248,12 @@ fn shared_route_dispatches_by_message() {
         ping.reply.as_ref().map(ToString::to_string).as_deref(),
         Some("PongPayload")
     );
+    let ranks: Vec<(&str, Option<usize>)> = generated.summary.received[..2]
+        .iter()
+        .flat_map(|op| &op.messages)
+        .map(|message| (message.event_type.as_str(), message.rank))
+        .collect();
+    assert_eq!(ranks, [("status", Some(1)), ("ping", Some(0))]);
 }
 
 #[test]
@@ -358,6 +364,13 @@ fn shared_message_is_reported() {
     );
     let code = &generated.code;
     assert!(code.contains("fn second("), "{code}");
+    let second = &generated.summary.received[1];
+    let ranks: Vec<(&str, Option<usize>)> = second
+        .messages
+        .iter()
+        .map(|message| (message.event_type.as_str(), message.rank))
+        .collect();
+    assert_eq!(ranks, [("cancelled", Some(0)), ("placed", None)]);
     // `placed` is decoded once, for `first`.
     assert_eq!(code.matches("errors.push((\"placed\"").count(), 1, "{code}");
 }
