@@ -18,11 +18,10 @@ use hookforge_codegen::bundle;
 use hookforge_codegen::diagnostic::Code;
 use hookforge_codegen::model::{Action, Message, MessageExample};
 use hookforge_codegen::options::{GenerateOptions, Perspective};
-use hookforge_codegen::typegen::{self, emit};
 use hookforge_codegen::{generate, validate_file};
 use serde_json::Value;
 
-use super::surface::{self, Method, Surface, Variant};
+use super::surface::{Method, Surface, Variant};
 use super::synth::Synthesizer;
 use crate::corpus::corpus_load_options;
 use crate::manifest::{Row, Validity};
@@ -60,10 +59,14 @@ pub struct Send {
     /// Whether the value was built from the schema because the message
     /// has no example.
     pub synthesized: bool,
-    /// The event type the router decodes it as: the first message of the
-    /// operation, in decoding order, whose payload schema accepts it. It
-    /// differs from `event_type` when the document's schemas do not tell
-    /// the messages apart.
+    /// The operation whose handler method the router calls for it: the
+    /// operation of the first message on the route, in decoding order,
+    /// whose payload schema accepts it. It differs from the sending
+    /// operation when the schemas of operations that share a route do not
+    /// tell their messages apart.
+    pub arrives_at: String,
+    /// The event type of that message. It differs from `event_type` when
+    /// the document's schemas do not tell the messages apart.
     pub arrives_as: String,
     /// The header that carries the message's correlation id, which the
     /// client fills with a new id when the example leaves it out.
@@ -142,16 +145,20 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
             perspective,
             ..GenerateOptions::default()
         };
-        generate(&path, &options).code
+        let generated = generate(&path, &options);
+        let surface = Surface::from_summary(generated.api.as_ref()?);
+        Some((generated.code?, surface))
     };
-    let application = generate_side(Perspective::Application)?;
-    let app_surface = surface::read(&application).ok()?;
+    let (application, app_surface) = generate_side(Perspective::Application)?;
     if app_surface.sent.is_empty() {
         return None;
     }
-    let mirror = generate_side(Perspective::Mirror)?;
-    let mirror_surface = surface::read(&mirror).ok()?;
-    let types = typegen::lower_messages(document, &api);
+    let (mirror, mirror_surface) = generate_side(Perspective::Mirror)?;
+    let all_messages: Vec<&Message> = api
+        .channels
+        .values()
+        .flat_map(|channel| channel.messages.values())
+        .collect();
     let mismatched: HashSet<String> = validation
         .diagnostics
         .iter()
@@ -176,7 +183,7 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
         let reply = if method.output == "::hookforge::client::Accepted" {
             None
         } else {
-            match reply_value(document, &api, operation, &mut synthesizer) {
+            match reply_value(document, &api, operation, &mismatched, &mut synthesizer) {
                 Ok(value) => {
                     replies.push((id.clone(), value.clone()));
                     Some(value)
@@ -201,27 +208,21 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
                     .map(|m| (event_type_of(key, m), m))
             })
             .collect();
-        // The enum's variants in decoding order, each with its message's
-        // payload schema, to tell which one the router picks.
-        let variants: Vec<(String, String, Option<Value>)> = app_surface
-            .message_enum(&method.message)
-            .map(|message_enum| {
-                message_enum
-                    .variants
+        // The messages of every operation on the receiving route, in the
+        // order the router tries them, each with its payload schema, to
+        // tell which operation and message the router picks.
+        let route: Vec<(&str, &Variant, Option<Value>)> = mirror_surface
+            .route_messages(id)
+            .into_iter()
+            .map(|(operation, variant)| {
+                let schema = all_messages
                     .iter()
-                    .map(|variant| {
-                        let schema = messages
-                            .iter()
-                            .find(|(event, m)| {
-                                variant_holds(variant, event, &payload_type(&types, m))
-                            })
-                            .and_then(|(_, m)| m.payload.as_ref())
-                            .and_then(|p| bundle::schema_json(document, p).ok());
-                        (variant.name.clone(), variant.event_type.clone(), schema)
-                    })
-                    .collect()
+                    .find(|m| m.location == variant.location)
+                    .and_then(|m| m.payload.as_ref())
+                    .and_then(|p| bundle::schema_json(document, p).ok());
+                (operation, variant, schema)
             })
-            .unwrap_or_default();
+            .collect();
         for (event_type, message) in &messages {
             let pointer = message.location.pointer.to_string();
             let mut examples: Vec<(String, MessageExample, bool)> = message
@@ -254,16 +255,6 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
                 ));
             }
             for (mut label, mut example, synthesized) in examples {
-                if mirror_surface
-                    .received
-                    .iter()
-                    .all(|m| &m.operation_id != id)
-                {
-                    not_sent.push(format!(
-                        "{label}: the Mirror perspective has no handler method for it"
-                    ));
-                    continue;
-                }
                 let had_payload = example.payload.is_some();
                 if let Err(reason) = complete(document, message, &mut example, &mut synthesizer) {
                     not_sent.push(format!("{label}: {reason}"));
@@ -273,41 +264,39 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
                     label.push_str(" (payload built from the schema)");
                 }
                 let payload = example.payload.clone().unwrap_or(Value::Null);
-                let (variant, ty, arrives_as) = match app_surface.message_enum(&method.message) {
-                    None => (None, method.message.clone(), event_type.clone()),
-                    Some(message_enum) => {
-                        let payload_ty = payload_type(&types, message);
-                        let matches: Vec<_> = message_enum
-                            .variants
-                            .iter()
-                            .filter(|v| variant_holds(v, event_type, &payload_ty))
-                            .collect();
-                        let [found] = matches.as_slice() else {
-                            not_sent.push(format!(
-                                "{label}: {} variants of {} match it",
-                                matches.len(),
-                                message_enum.name
-                            ));
-                            continue;
-                        };
-                        let arrives_as = variants
-                            .iter()
-                            .find(|(name, _, schema)| {
-                                *name == found.name
-                                    || schema.as_ref().is_none_or(|s| accepts(s, &payload))
-                            })
-                            .map_or_else(
-                                || found.event_type.clone(),
-                                |(_, event, _)| event.clone(),
-                            );
-                        (Some(found.name.clone()), found.ty.clone(), arrives_as)
-                    }
+                let sent_variant = app_surface
+                    .messages
+                    .iter()
+                    .find(|(operation, _)| operation == id)
+                    .and_then(|(_, variants)| {
+                        variants.iter().find(|v| v.location == message.location)
+                    });
+                let Some(sent_variant) = sent_variant else {
+                    not_sent.push(format!(
+                        "{label}: the client method of {id} does not carry it"
+                    ));
+                    continue;
                 };
+                let variant = (!sent_variant.name.is_empty()).then(|| sent_variant.name.clone());
+                let ty = sent_variant.ty.clone();
+                let (arrives_at, arrives_as) = route
+                    .iter()
+                    .find(|(operation, candidate, schema)| {
+                        (*operation == id.as_str() && candidate.location == message.location)
+                            || schema.as_ref().is_none_or(|s| accepts(s, &payload))
+                    })
+                    .map_or_else(
+                        || (id.clone(), event_type.clone()),
+                        |(operation, candidate, _)| {
+                            ((*operation).to_owned(), candidate.event_type.clone())
+                        },
+                    );
                 let with_headers = ty.starts_with("::hookforge::api::Message<");
                 sends.push(Send {
                     label,
                     method: method.clone(),
                     event_type: event_type.clone(),
+                    arrives_at,
                     arrives_as,
                     synthesized,
                     variant,
@@ -358,12 +347,14 @@ pub fn plan(corpus: &Path, row: &Row) -> Option<Document> {
 }
 
 /// Returns the reply of a request/reply operation: the first example
-/// payload of its reply messages, or a value built from the first reply
-/// message's payload schema.
+/// payload of its reply messages that the validator does not report in
+/// `mismatched` (pointers of example-mismatch diagnostics), or a value
+/// built from the payload schema of the first reply message that allows it.
 fn reply_value(
     document: &hookforge_codegen::document::Document,
     api: &hookforge_codegen::model::AsyncApi,
     operation: &hookforge_codegen::model::Operation,
+    mismatched: &HashSet<String>,
     synthesizer: &mut Synthesizer,
 ) -> Result<Value, String> {
     let reply = operation
@@ -380,32 +371,35 @@ fn reply_value(
         .iter()
         .filter_map(|key| channel.messages.get(key))
         .collect();
-    if let Some(payload) = messages
-        .iter()
-        .flat_map(|m| m.examples.iter())
-        .find_map(|e| e.payload.clone())
-    {
+    let example = messages.iter().find_map(|message| {
+        let pointer = message.location.pointer.to_string();
+        message
+            .examples
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| {
+                let example_pointer = format!("{pointer}/examples/{index}/");
+                !mismatched.iter().any(|p| p.starts_with(&example_pointer))
+            })
+            .find_map(|(_, example)| example.payload.clone())
+    });
+    if let Some(payload) = example {
         return Ok(payload);
     }
-    let first = messages.first().ok_or("the reply has no messages")?;
-    let mut example = MessageExample::default();
-    complete(document, first, &mut example, synthesizer)?;
-    Ok(example.payload.unwrap_or(Value::Null))
+    let mut reason = String::from("the reply has no messages");
+    for message in messages {
+        let mut example = MessageExample::default();
+        match complete(document, message, &mut example, synthesizer) {
+            Ok(()) => return Ok(example.payload.unwrap_or(Value::Null)),
+            Err(error) => reason = error,
+        }
+    }
+    Err(reason)
 }
 
 /// Returns the event type of a message: its name, or its key.
 fn event_type_of(key: &str, message: &Message) -> String {
     message.name.clone().unwrap_or_else(|| key.to_owned())
-}
-
-/// Returns whether `variant` carries the message with `event_type` and payload type
-/// `payload` (as the generator writes it).
-fn variant_holds(variant: &Variant, event_type: &str, payload: &Option<String>) -> bool {
-    variant.event_type == event_type
-        && payload.as_ref().is_none_or(|p| {
-            let (ty, p) = (squash(&variant.ty), squash(p));
-            ty == p || ty.starts_with(&format!("::hookforge::api::Message<{p},"))
-        })
 }
 
 /// Validates `value` with `schema` as the generated router does.
@@ -454,20 +448,6 @@ fn complete(
         });
     }
     Ok(())
-}
-
-fn payload_type(types: &typegen::GeneratedTypes, message: &Message) -> Option<String> {
-    let generated = types
-        .messages
-        .iter()
-        .find(|m| m.location == message.location)?;
-    let payload = generated.payload.as_ref()?;
-    Some(emit::type_tokens(&types.space, payload).to_string())
-}
-
-/// Removes whitespace, to compare type texts formatted differently.
-fn squash(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The `{name}` placeholders of an address, in order.

@@ -1,17 +1,13 @@
-//! The typed API a generated module exposes, read back from its code.
+//! The typed API a generated module exposes, taken from the
+//! [`ApiSummary`] that `hookforge_codegen::generate` returns next to the
+//! code.
 //!
 //! The end-to-end driver calls generated client methods and implements the
-//! generated `Handler` trait, so it needs their names and Rust types. These
-//! are read from the formatted code that `hookforge generate` writes rather
-//! than recomputed, so the driver exercises exactly what was generated.
-//!
-//! The reader relies on the shape of that code: every client and handler
-//! method ends its doc comment with a line naming its operation
-//! (``Operation `id`: sends to `address`.`` or ``Operation `id`: POST
-//! `address`.``), and every variant of a message enum carries a
-//! ``Message `event type`.`` doc line.
+//! generated `Handler` trait, so it needs their names and Rust types, written
+//! as inside the generated module (the driver imports it with `use ...::*`).
 
-use regex::Regex;
+use hookforge_codegen::apigen::{ApiSummary, MessageSummary, RustType, Transport};
+use hookforge_codegen::model::Location;
 
 /// One generated client or handler method.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +16,11 @@ pub struct Method {
     pub operation_id: String,
     /// The Rust method name, as written (possibly `r#name`).
     pub name: String,
+    /// The upper-case HTTP method of a received operation's route; `None`
+    /// for a sent operation.
+    pub http_method: Option<String>,
+    /// The channel address, with `{parameter}` placeholders.
+    pub address: String,
     /// The parameters struct of the channel, without `&`, when the
     /// operation's address has parameters.
     pub parameters: Option<String>,
@@ -29,16 +30,21 @@ pub struct Method {
     pub output: String,
 }
 
-/// One variant of a generated message enum.
+/// One message of an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
-    /// The Rust variant name.
+    /// The Rust variant name in the operation's message enum; empty when
+    /// the operation has one message and no enum.
     pub name: String,
-    /// The event type from the variant's doc line: the message's name or
-    /// key.
+    /// The event type: the message's name or key.
     pub event_type: String,
+    /// Where the message is defined.
+    pub location: Location,
     /// The Rust type the variant holds.
     pub ty: String,
+    /// For a received message, its place in the order the route tries the
+    /// messages of all its operations (see [`MessageSummary::rank`]).
+    pub rank: Option<usize>,
 }
 
 /// A generated enum with one variant per message of an operation.
@@ -46,36 +52,106 @@ pub struct Variant {
 pub struct MessageEnum {
     /// The Rust enum name.
     pub name: String,
-    /// Its variants in declaration order.
+    /// Its variants in decoding order.
     pub variants: Vec<Variant>,
 }
 
-/// The API items of one generated module.
+/// The HTTP API items of one generated module.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Surface {
     /// The name of the client struct, when there is one.
     pub client: Option<String>,
-    /// Methods of the generated client, one per sent operation.
+    /// Methods of the generated client, one per sent HTTP operation.
     pub sent: Vec<Method>,
     /// The name of the handler trait, when there is one.
     pub handler: Option<String>,
-    /// Methods of the handler trait, one per received operation.
+    /// Methods of the handler trait, one per received HTTP operation.
     pub received: Vec<Method>,
-    /// Message enums, by name.
+    /// The messages of every HTTP operation, by operation id, in decoding
+    /// order.
+    pub messages: Vec<(String, Vec<Variant>)>,
+    /// The message enums, by name.
     pub enums: Vec<MessageEnum>,
 }
 
-/// Why generated code could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SurfaceError(pub String);
-
-impl std::fmt::Display for SurfaceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 impl Surface {
+    /// Takes the HTTP operations of `summary`.
+    pub fn from_summary(summary: &ApiSummary) -> Self {
+        let mut surface = Surface {
+            client: summary.client.clone(),
+            handler: summary.handler.clone(),
+            ..Surface::default()
+        };
+        let sent = summary
+            .sent
+            .iter()
+            .filter(|op| op.transport == Transport::Http);
+        for op in sent {
+            let output = op.reply.as_ref().map_or_else(
+                || "::hookforge::client::Accepted".to_owned(),
+                ToString::to_string,
+            );
+            surface.sent.push(Method {
+                operation_id: op.operation_id.clone(),
+                name: op.method.clone(),
+                http_method: None,
+                address: op.address.clone(),
+                parameters: op.parameters.as_ref().map(ToString::to_string),
+                message: op.message.to_string(),
+                output,
+            });
+            surface.add_messages(&op.operation_id, &op.message, &op.messages);
+        }
+        let received = summary
+            .received
+            .iter()
+            .filter(|op| op.transport == Transport::Http);
+        for op in received {
+            let output = op
+                .reply
+                .as_ref()
+                .map_or_else(|| "()".to_owned(), ToString::to_string);
+            surface.received.push(Method {
+                operation_id: op.operation_id.clone(),
+                name: op.method.clone(),
+                http_method: op.http_method.clone(),
+                address: op.address.clone(),
+                parameters: op.parameters.as_ref().map(ToString::to_string),
+                message: op.message.to_string(),
+                output,
+            });
+            surface.add_messages(&op.operation_id, &op.message, &op.messages);
+        }
+        surface
+    }
+
+    fn add_messages(
+        &mut self,
+        operation_id: &str,
+        message: &RustType,
+        messages: &[MessageSummary],
+    ) {
+        let variants: Vec<Variant> = messages
+            .iter()
+            .map(|m| Variant {
+                name: m.variant.clone().unwrap_or_default(),
+                event_type: m.event_type.clone(),
+                location: m.location.clone(),
+                ty: m.ty.to_string(),
+                rank: m.rank,
+            })
+            .collect();
+        let is_enum = messages.iter().any(|m| m.variant.is_some());
+        let name = message.to_string();
+        if is_enum && self.message_enum(&name).is_none() {
+            self.enums.push(MessageEnum {
+                name,
+                variants: variants.clone(),
+            });
+        }
+        self.messages.push((operation_id.to_owned(), variants));
+    }
+
     /// Finds the message enum named `name`.
     pub fn message_enum(&self, name: &str) -> Option<&MessageEnum> {
         self.enums.iter().find(|e| e.name == name)
@@ -85,265 +161,110 @@ impl Surface {
     pub fn sent_method(&self, operation_id: &str) -> Option<&Method> {
         self.sent.iter().find(|m| m.operation_id == operation_id)
     }
-}
 
-/// Reads the client methods, the handler trait and the message enums of
-/// `code`, a module generated by `hookforge_codegen::generate`.
-///
-/// # Errors
-///
-/// A [`SurfaceError`] when a method or enum does not have the expected
-/// shape (unbalanced brackets, a missing argument).
-pub fn read(code: &str) -> Result<Surface, SurfaceError> {
-    let mut surface = Surface::default();
-    let client_struct = Regex::new(
-        r"(?m)^pub struct (\w+)<S> \{\n\s*sender: ::hookforge::client::WebhookSender<S>,",
-    )
-    .map_err(|e| SurfaceError(e.to_string()))?;
-    surface.client = client_struct
-        .captures(code)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().to_owned());
-    let client = Regex::new(
-        r"(?m)^\s*/// Operation `([^`]*)`: sends to `[^`]*`\.\n\s*pub async fn ((?:r#)?\w+)\(",
-    )
-    .map_err(|e| SurfaceError(e.to_string()))?;
-    for captures in client.captures_iter(code) {
-        let (Some(whole), Some(id), Some(name)) =
-            (captures.get(0), captures.get(1), captures.get(2))
-        else {
-            continue;
+    /// Finds the handler method of `operation_id`.
+    pub fn received_method(&self, operation_id: &str) -> Option<&Method> {
+        self.received
+            .iter()
+            .find(|m| m.operation_id == operation_id)
+    }
+
+    /// Returns the messages of every received operation on the route of
+    /// `operation_id` (same HTTP method and address), with their operation
+    /// ids, in the order the router tries them. Messages that the route
+    /// hands to another operation are left out.
+    pub fn route_messages(&self, operation_id: &str) -> Vec<(&str, &Variant)> {
+        let Some(method) = self.received_method(operation_id) else {
+            return Vec::new();
         };
-        let method = method_at(code, whole.end() - 1, id.as_str(), name.as_str(), '{')?;
-        surface.sent.push(method);
+        let mut found: Vec<(&str, &Variant)> = self
+            .received
+            .iter()
+            .filter(|other| {
+                other.http_method == method.http_method && other.address == method.address
+            })
+            .flat_map(|other| {
+                let variants = self
+                    .messages
+                    .iter()
+                    .find(|(id, _)| *id == other.operation_id)
+                    .map(|(_, variants)| variants.as_slice())
+                    .unwrap_or_default();
+                variants
+                    .iter()
+                    .filter(|variant| variant.rank.is_some())
+                    .map(|variant| (other.operation_id.as_str(), variant))
+            })
+            .collect();
+        found.sort_by_key(|(_, variant)| variant.rank);
+        found
     }
-    let handler = Regex::new(r"(?m)^pub trait (\w+): ::std::marker::Send")
-        .map_err(|e| SurfaceError(e.to_string()))?;
-    surface.handler = handler
-        .captures(code)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().to_owned());
-    let received =
-        Regex::new(r"(?m)^\s*/// Operation `([^`]*)`: [A-Z]+ `[^`]*`\.\n\s*fn ((?:r#)?\w+)\(")
-            .map_err(|e| SurfaceError(e.to_string()))?;
-    for captures in received.captures_iter(code) {
-        let (Some(whole), Some(id), Some(name)) =
-            (captures.get(0), captures.get(1), captures.get(2))
-        else {
-            continue;
-        };
-        let method = method_at(code, whole.end() - 1, id.as_str(), name.as_str(), ';')?;
-        surface.received.push(method);
-    }
-    let enums = Regex::new(r"(?m)^pub enum (\w+) \{").map_err(|e| SurfaceError(e.to_string()))?;
-    let variant = Regex::new(r"(?m)^\s*/// Message `([^`]*)`\.\n\s*(\w+)\(")
-        .map_err(|e| SurfaceError(e.to_string()))?;
-    for captures in enums.captures_iter(code) {
-        let (Some(whole), Some(name)) = (captures.get(0), captures.get(1)) else {
-            continue;
-        };
-        let open = whole.end() - 1;
-        let close = matching(code, open)
-            .ok_or_else(|| SurfaceError(format!("enum {} is not closed", name.as_str())))?;
-        let body = &code[open..=close];
-        let mut variants = Vec::new();
-        for found in variant.captures_iter(body) {
-            let (Some(whole), Some(event), Some(variant_name)) =
-                (found.get(0), found.get(1), found.get(2))
-            else {
-                continue;
-            };
-            let paren = whole.end() - 1;
-            let end = matching(body, paren).ok_or_else(|| {
-                SurfaceError(format!("variant {} is not closed", variant_name.as_str()))
-            })?;
-            variants.push(Variant {
-                name: variant_name.as_str().to_owned(),
-                event_type: event.as_str().to_owned(),
-                ty: normalize(&body[paren + 1..end]),
-            });
-        }
-        if !variants.is_empty() {
-            surface.enums.push(MessageEnum {
-                name: name.as_str().to_owned(),
-                variants,
-            });
-        }
-    }
-    Ok(surface)
-}
-
-/// Reads the method whose argument list opens at `open`; its signature
-/// ends at the first `end` outside brackets.
-fn method_at(
-    code: &str,
-    open: usize,
-    operation_id: &str,
-    name: &str,
-    end: char,
-) -> Result<Method, SurfaceError> {
-    let close = matching(code, open)
-        .ok_or_else(|| SurfaceError(format!("method {name} has unbalanced parentheses")))?;
-    let arguments = split_top_level(&code[open + 1..close]);
-    let mut parameters = None;
-    let mut message = None;
-    for argument in arguments {
-        let Some((arg_name, ty)) = argument.split_once(':') else {
-            continue;
-        };
-        let ty = normalize(ty);
-        match arg_name.trim() {
-            "parameters" => parameters = Some(ty.trim_start_matches('&').trim().to_owned()),
-            "message" => message = Some(ty),
-            _ => {}
-        }
-    }
-    let rest = &code[close + 1..];
-    let signature_end = rest
-        .find(end)
-        .ok_or_else(|| SurfaceError(format!("method {name} has no body or `;`")))?;
-    let returns = &rest[..signature_end];
-    let result = returns
-        .find("::std::result::Result<")
-        .ok_or_else(|| SurfaceError(format!("method {name} does not return a Result")))?;
-    let generics = &returns[result + "::std::result::Result".len()..];
-    let generics_end = matching(generics, 0)
-        .ok_or_else(|| SurfaceError(format!("the Result of method {name} is not closed")))?;
-    let output = split_top_level(&generics[1..generics_end])
-        .into_iter()
-        .next()
-        .map(normalize)
-        .ok_or_else(|| SurfaceError(format!("the Result of method {name} has no Ok type")))?;
-    Ok(Method {
-        operation_id: operation_id.to_owned(),
-        name: name.to_owned(),
-        parameters,
-        message: message
-            .ok_or_else(|| SurfaceError(format!("method {name} has no message argument")))?,
-        output,
-    })
-}
-
-/// Returns the index of the bracket closing the one at `open` (`(`, `<`,
-/// `[` or `{`), counting every bracket kind as one depth.
-fn matching(text: &str, open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    for (index, byte) in bytes.iter().enumerate().skip(open) {
-        match byte {
-            b'(' | b'<' | b'[' | b'{' => depth += 1,
-            b'>' if index > 0 && bytes[index - 1] == b'-' => {}
-            b')' | b'>' | b']' | b'}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(index);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Splits `text` at the commas outside brackets, dropping empty parts.
-fn split_top_level(text: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    for (index, byte) in text.bytes().enumerate() {
-        match byte {
-            b'(' | b'<' | b'[' | b'{' => depth += 1,
-            b')' | b'>' | b']' | b'}' => depth -= 1,
-            b',' if depth == 0 => {
-                parts.push(&text[start..index]);
-                start = index + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&text[start..]);
-    parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
-}
-
-/// Collapses whitespace runs to one space and drops a trailing comma, so a
-/// type wrapped over several lines reads as one line.
-fn normalize(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    joined.trim_end_matches(',').trim().to_owned()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::path::Path;
 
-    const CODE: &str = r"
-pub enum PublishOrderEventMessage {
-    /// Message `order.placed`.
-    OrderPlaced(OrderPlacedPayload),
-    /// Message `order.cancelled`.
-    OrderCancelled(
-        ::hookforge::api::Message<
-            OrderCancelledPayload,
-            OrderCancelledHeaders,
-        >,
-    ),
-}
-pub struct Client<S> {
-    sender: ::hookforge::client::WebhookSender<S>,
-}
-impl<S: ::hookforge::outbox::OutboxStore> Client<S> {
-    /// Tells a partner.
-    ///
-    /// Operation `publishOrderEvent`: sends to `/stores/{storeId}/orders`.
-    pub async fn publish_order_event(
-        &self,
-        parameters: &OrderEventsParameters,
-        message: PublishOrderEventMessage,
-    ) -> ::std::result::Result<
-        ::hookforge::client::Accepted,
-        ::hookforge::api::ClientError,
-    > {
-        todo!()
+    use hookforge_codegen::options::{GenerateOptions, Perspective};
+
+    use super::Surface;
+
+    fn surface(perspective: Perspective) -> Surface {
+        let options = GenerateOptions {
+            perspective,
+            ..GenerateOptions::default()
+        };
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/api/shared_route.yaml");
+        let generated = hookforge_codegen::generate(&fixture, &options);
+        let summary = generated.api.expect("the fixture generates code");
+        Surface::from_summary(&summary)
     }
-}
-pub trait Handler: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// Operation `requestQuote`: POST `/quotes`.
-    fn request_quote(
-        &self,
-        message: QuoteRequestedPayload,
-        webhook: &::hookforge::server::VerifiedWebhook,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            QuoteIssuedPayload,
-            ::hookforge::api::HandlerError,
-        >,
-    > + ::std::marker::Send;
-}
-";
 
     #[test]
-    fn reads_methods_and_enums() {
-        let surface = read(CODE).expect("readable");
-        assert_eq!(
-            surface.sent,
-            [Method {
-                operation_id: "publishOrderEvent".into(),
-                name: "publish_order_event".into(),
-                parameters: Some("OrderEventsParameters".into()),
-                message: "PublishOrderEventMessage".into(),
-                output: "::hookforge::client::Accepted".into(),
-            }]
-        );
+    fn sent_methods_from_summary() {
+        let surface = surface(Perspective::Application);
         assert_eq!(surface.client.as_deref(), Some("Client"));
+        let note = surface.sent_method("postNote").expect("postNote is sent");
+        assert_eq!(note.name, "post_note");
+        assert_eq!(note.parameters.as_deref(), Some("NotesParameters"));
+        assert_eq!(note.message, "PostNoteMessage");
+        assert_eq!(note.output, "::hookforge::client::Accepted");
+        let query = surface
+            .sent_method("queryStock")
+            .expect("queryStock is sent");
+        assert_eq!(query.output, "StockLevelPayload");
+        let message_enum = surface
+            .message_enum("PostNoteMessage")
+            .expect("postNote has an enum");
+        let variants: Vec<(&str, &str)> = message_enum
+            .variants
+            .iter()
+            .map(|v| (v.name.as_str(), v.event_type.as_str()))
+            .collect();
+        assert_eq!(variants, [("Alert", "alert"), ("Note", "note")]);
+    }
+
+    #[test]
+    fn route_messages_span_operations() {
+        let surface = surface(Perspective::Mirror);
         assert_eq!(surface.handler.as_deref(), Some("Handler"));
-        assert_eq!(surface.received[0].output, "QuoteIssuedPayload");
-        assert_eq!(surface.received[0].parameters, None);
-        let variants = &surface.enums[0].variants;
-        assert_eq!(variants.len(), 2);
-        assert_eq!(variants[1].event_type, "order.cancelled");
+        let query = surface
+            .received_method("queryStock")
+            .expect("queryStock is received");
+        assert_eq!(query.output, "StockLevelPayload");
+        assert_eq!(query.http_method.as_deref(), Some("POST"));
+        let order: Vec<(&str, &str)> = surface
+            .route_messages("postNote")
+            .into_iter()
+            .map(|(operation, variant)| (operation, variant.event_type.as_str()))
+            .collect();
         assert_eq!(
-            variants[1].ty,
-            "::hookforge::api::Message< OrderCancelledPayload, OrderCancelledHeaders, >"
+            order,
+            [
+                ("postNote", "alert"),
+                ("queryStock", "stockQuery"),
+                ("postNote", "note")
+            ]
         );
     }
 }
