@@ -254,7 +254,7 @@ pub fn router<H: Handler, S: ::hookforge::idempotency::IdempotencyStore>(
             ),
         )
 }
-/// A message received on POST `/stores/{storeId}/inbox`, with one variant per operation on that route: `postNote`, `queryStock`.
+/// A message received on POST `/stores/{storeId}/inbox`, with one variant per operation there: `postNote`, `queryStock`.
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 enum PostStoresStoreIdInboxRoute {
     PostNote(PostNoteMessage),

@@ -445,7 +445,9 @@ fn handler(plan: &Plan) -> TokenStream {
             .iter()
             .map(|&index| decoder(&plan.received[index], Receiving::Webhook))
             .collect(),
-        Some(shared) => super::emit_route::shared_decoder(plan, route, shared),
+        Some(shared) => {
+            super::emit_route::shared_decoder(&plan.received, route, shared, Receiving::Webhook)
+        }
     });
     let routes = plan.routes.iter().map(|route| match &route.shared {
         None => route

@@ -5,7 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::emit::{decoder, docs, encode_message, ident, Receiving};
+use super::emit_route::shared_decoder;
 use super::plan::{Candidate, OperationPlan, Plan};
+use super::routes::{RoutePlan, SharedRoute};
 
 /// Builds the NATS client struct and its methods.
 pub(super) fn client(plan: &Plan) -> TokenStream {
@@ -154,12 +156,23 @@ pub(super) fn handler(plan: &Plan) -> TokenStream {
             ) -> impl ::std::future::Future<Output = ::std::result::Result<(), ::hookforge::api::HandlerError>> + ::std::marker::Send;
         }
     });
-    let subjects = plan.nats_received.iter().map(|op| &op.route);
-    let arms = plan.nats_received.iter().map(|op| dispatch_arm(plan, op));
-    let decoders = plan
-        .nats_received
-        .iter()
-        .map(|op| decoder(op, Receiving::Nats));
+    let subjects = plan.nats_routes.iter().map(|route| &route.path);
+    let arms = plan.nats_routes.iter().map(|route| match &route.shared {
+        None => route
+            .operations
+            .iter()
+            .map(|&index| dispatch_arm(plan, &plan.nats_received[index]))
+            .collect(),
+        Some(shared) => shared_dispatch_arm(plan, route, shared),
+    });
+    let decoders = plan.nats_routes.iter().map(|route| match &route.shared {
+        None => route
+            .operations
+            .iter()
+            .map(|&index| decoder(&plan.nats_received[index], Receiving::Nats))
+            .collect(),
+        Some(shared) => shared_decoder(&plan.nats_received, route, shared, Receiving::Nats),
+    });
     quote! {
         /// Handles the document's incoming NATS messages; the dispatcher of
         /// [`nats_dispatcher`] calls one method per received operation.
@@ -238,8 +251,7 @@ pub(super) fn handler(plan: &Plan) -> TokenStream {
 fn dispatch_arm(plan: &Plan, op: &OperationPlan) -> TokenStream {
     let method = ident(&op.method);
     let decoder = ident(&op.decoder);
-    let filter = &op.route;
-    let call = |argument: TokenStream| {
+    subject_arm(plan, &op.route, op.parameters, |argument| {
         quote! {
             let message = #decoder(&delivery)
                 .map_err(|error| ::hookforge::api::nats::decode_failed(&delivery, error))?;
@@ -248,8 +260,50 @@ fn dispatch_arm(plan: &Plan, op: &OperationPlan) -> TokenStream {
                 .await
                 .map_err(::hookforge::api::nats::handler_error);
         }
-    };
-    match op.parameters {
+    })
+}
+
+/// Builds the part of `dispatch_nats` that handles a subject filter that
+/// several operations share: it decodes with the shared decoder and calls
+/// the method of the operation whose message matched.
+fn shared_dispatch_arm(plan: &Plan, route: &RoutePlan, shared: &SharedRoute) -> TokenStream {
+    let decoder = ident(&shared.decoder);
+    let enum_ident = ident(&shared.enum_name);
+    // The planner admits an operation to a shared subject only with the
+    // same parameters struct as the first one.
+    let parameters = route
+        .operations
+        .first()
+        .and_then(|&index| plan.nats_received[index].parameters);
+    subject_arm(plan, &route.path, parameters, |argument| {
+        let arms = shared.variants.iter().zip(&route.operations).map(|(variant, &index)| {
+            let variant = ident(variant);
+            let method = ident(&plan.nats_received[index].method);
+            quote! {
+                #enum_ident::#variant(message) => handler.#method(#argument message, &delivery).await,
+            }
+        });
+        quote! {
+            let message = #decoder(&delivery)
+                .map_err(|error| ::hookforge::api::nats::decode_failed(&delivery, error))?;
+            let result = match message {
+                #(#arms)*
+            };
+            return result.map_err(::hookforge::api::nats::handler_error);
+        }
+    })
+}
+
+/// Wraps `call` in the test for subject filter `filter`, reading the
+/// parameters struct at `parameters` from the subject's tokens first;
+/// `call` takes the handler argument for the parameters.
+fn subject_arm(
+    plan: &Plan,
+    filter: &str,
+    parameters: Option<usize>,
+    call: impl FnOnce(TokenStream) -> TokenStream,
+) -> TokenStream {
+    match parameters {
         Some(index) => {
             let ty = ident(&plan.parameters[index].type_name);
             let call = call(quote! { parameters, });

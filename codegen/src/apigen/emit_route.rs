@@ -1,7 +1,8 @@
-//! Rust tokens for a route that several received operations share: a
-//! private enum with one variant per operation, the decoder that tries the
-//! messages of all of them, and the route that dispatches to the handler
-//! method of the operation whose message matched.
+//! Rust tokens for a route or NATS subject filter that several received
+//! operations share: a private enum with one variant per operation, the
+//! decoder that tries the messages of all of them, and the HTTP route that
+//! calls the handler method of the operation whose message matched (the
+//! NATS dispatcher does the same in `emit_nats`).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -12,21 +13,36 @@ use super::emit::{
 use super::plan::{OperationPlan, Plan};
 use super::routes::{RoutePlan, SharedRoute};
 
-/// Returns the operation at `position` of the route.
-fn operation<'a>(plan: &'a Plan, route: &RoutePlan, position: usize) -> &'a OperationPlan {
-    &plan.received[route.operations[position]]
+/// Returns the operation at `position` of the route, whose operations are
+/// indexes into `received`.
+fn operation<'a>(
+    received: &'a [OperationPlan],
+    route: &RoutePlan,
+    position: usize,
+) -> &'a OperationPlan {
+    &received[route.operations[position]]
 }
 
-/// Builds the route's enum and its decoder.
-pub(super) fn shared_decoder(plan: &Plan, route: &RoutePlan, shared: &SharedRoute) -> TokenStream {
+/// Builds the route's enum and its decoder, which reads the input of
+/// `receiving`. `received` is the plan's list of received operations of
+/// the route's transport.
+pub(super) fn shared_decoder(
+    received: &[OperationPlan],
+    route: &RoutePlan,
+    shared: &SharedRoute,
+    receiving: Receiving,
+) -> TokenStream {
     let enum_ident = ident(&shared.enum_name);
     let operation_ids: Vec<String> = (0..route.operations.len())
-        .map(|position| format!("`{}`", operation(plan, route, position).operation_id))
+        .map(|position| format!("`{}`", operation(received, route, position).operation_id))
         .collect();
-    let address = &operation(plan, route, 0).address;
+    let address = &operation(received, route, 0).address;
+    let place = match receiving {
+        Receiving::Webhook => format!("{} `{address}`", route.http_method),
+        Receiving::Nats => format!("NATS subject `{}`", route.path),
+    };
     let enum_doc = docs(&[format!(
-        "A message received on {} `{address}`, with one variant per operation on that route: {}.",
-        route.http_method,
+        "A message received on {place}, with one variant per operation there: {}.",
         operation_ids.join(", ")
     )]);
     let variants = shared
@@ -35,13 +51,13 @@ pub(super) fn shared_decoder(plan: &Plan, route: &RoutePlan, shared: &SharedRout
         .enumerate()
         .map(|(position, variant)| {
             let variant = ident(variant);
-            let ty = operation(plan, route, position).message.type_tokens();
+            let ty = operation(received, route, position).message.type_tokens();
             quote! { #variant(#ty), }
         });
     let candidates = shared
         .order
         .iter()
-        .map(|&(position, index)| &operation(plan, route, position).message.candidates[index]);
+        .map(|&(position, index)| &operation(received, route, position).message.candidates[index]);
     let (statics, schemas) = schema_statics(candidates.clone());
     let attempts = shared
         .order
@@ -49,7 +65,7 @@ pub(super) fn shared_decoder(plan: &Plan, route: &RoutePlan, shared: &SharedRout
         .zip(candidates)
         .zip(&schemas)
         .map(|((&(position, _), candidate), schema)| {
-            let op = operation(plan, route, position);
+            let op = operation(received, route, position);
             let variant = ident(&shared.variants[position]);
             let message = match &op.message.enum_name {
                 Some(name) => {
@@ -60,7 +76,7 @@ pub(super) fn shared_decoder(plan: &Plan, route: &RoutePlan, shared: &SharedRout
                 None => quote! { message },
             };
             let label = &candidate.event_type;
-            let decode = decode_candidate(candidate, schema, Receiving::Webhook);
+            let decode = decode_candidate(candidate, schema, receiving);
             quote! {
                 match #decode {
                     ::std::result::Result::Ok(message) => return ::std::result::Result::Ok(#enum_ident::#variant(#message)),
@@ -69,10 +85,22 @@ pub(super) fn shared_decoder(plan: &Plan, route: &RoutePlan, shared: &SharedRout
             }
         });
     let name = ident(&shared.decoder);
-    let doc = format!(
-        " Decodes a webhook received on {} `{address}` into the message of one of its operations, trying the most specific message first.",
-        route.http_method
-    );
+    let (doc, input) = match receiving {
+        Receiving::Webhook => (
+            format!(
+                " Decodes a webhook received on {} `{address}` into the message of one of its operations, trying the most specific message first.",
+                route.http_method
+            ),
+            quote! { webhook: &::hookforge::server::VerifiedWebhook },
+        ),
+        Receiving::Nats => (
+            format!(
+                " Decodes a NATS message received on subject `{}` into the message of one of its operations, trying the most specific message first.",
+                route.path
+            ),
+            quote! { delivery: &::hookforge::transport::nats::VerifiedMessage },
+        ),
+    };
     quote! {
         #enum_doc
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
@@ -82,7 +110,7 @@ pub(super) fn shared_decoder(plan: &Plan, route: &RoutePlan, shared: &SharedRout
 
         #[doc = #doc]
         fn #name(
-            webhook: &::hookforge::server::VerifiedWebhook,
+            #input,
         ) -> ::std::result::Result<#enum_ident, ::hookforge::api::DecodeError> {
             #statics
             let mut errors = ::std::vec::Vec::new();
@@ -101,10 +129,11 @@ pub(super) fn shared_route(plan: &Plan, route: &RoutePlan, shared: &SharedRoute)
     let enum_ident = ident(&shared.enum_name);
     // The planner admits an operation to a shared route only with the same
     // parameters struct as the first one.
-    let parameters = operation(plan, route, 0).parameters;
+    let received = &plan.received;
+    let parameters = operation(received, route, 0).parameters;
     let (extractor, parse, argument) = path_parameters(plan, parameters);
     let arms = shared.variants.iter().enumerate().map(|(position, variant)| {
-        let op = operation(plan, route, position);
+        let op = operation(received, route, position);
         let variant = ident(variant);
         let method = ident(&op.method);
         let respond = respond(op);

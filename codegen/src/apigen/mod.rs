@@ -61,7 +61,9 @@
 //! path segment different names. A message that several operations on the
 //! route list reaches the first of them, with a warning for the others.
 //! The sending perspective applies the same rules, so it writes a client
-//! method for exactly the operations that the receiver serves.
+//! method for exactly the operations that the receiver serves. Received
+//! NATS operations with the same subject filter share one branch of the
+//! dispatcher and one entry of `NATS_SUBJECTS` under the same rules.
 //! - `NatsClient<T>` over any `::hookforge::transport::Transport` (such as
 //!   `NatsTransport`): one `async` method per sent NATS operation, taking
 //!   the parameters and the message like `Client`, and returning the
@@ -100,16 +102,15 @@
 //! uses a protocol without a transport (anything but `http`, `https` and
 //! `nats`), or the channel is on both HTTP and NATS servers. It also
 //! happens when the channel has no address or a message has a content
-//! type other than JSON. For HTTP, also when the address is not a path
-//! with whole-segment parameters, a sent operation uses another HTTP
-//! method than POST, or the operation cannot join a shared route (see
-//! above): on both sides, when its address or parameter values differ from
-//! those of the first operation on the route, or every message of it
-//! belongs to an earlier operation there. For NATS, also when the address
-//! is not a subject with whole-token parameters, a received operation
-//! repeats the subject of an earlier one, or the operation
-//! expects a reply (NATS request/reply is not generated). Its message
-//! types are generated all the same.
+//! type other than JSON, or the operation cannot join a shared route or
+//! subject filter (see above): on both sides, when its address or
+//! parameter values differ from those of the first operation there, or
+//! every message of it belongs to an earlier operation there. For HTTP,
+//! also when the address is not a path with whole-segment parameters, or
+//! a sent operation uses another HTTP method than POST. For NATS, also
+//! when the address is not a subject with whole-token parameters, or the
+//! operation expects a reply (NATS request/reply is not generated). Its
+//! message types are generated all the same.
 //!
 //! The operations left out for their protocol are also listed in a comment
 //! block at the end of the generated code, naming each protocol. The code

@@ -2,12 +2,10 @@
 //! syntax: which operations are sent and which received, their message
 //! types, routes and names, and the reason an operation is left out.
 
-use std::collections::HashSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::routes::{Conflict, RoutePlan, RouteRequest, RouteTable};
+use super::routes::{Admission, Conflict, RoutePlan, RouteRequest, RouteTable};
 use super::transport::{transport, NoTransport, Transport};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Document;
@@ -39,6 +37,9 @@ pub(super) struct Plan {
     pub unsupported: Vec<UnsupportedOperation>,
     /// The routes of the router, in the order of their first operation.
     pub routes: Vec<RoutePlan>,
+    /// The subject filters of the NATS dispatcher, in the order of their
+    /// first operation.
+    pub nats_routes: Vec<RoutePlan>,
 }
 
 /// An operation whose channel's protocol has no transport.
@@ -218,8 +219,12 @@ pub(super) fn plan(
         "dispatch_nats",
         "NATS_SUBJECTS",
     ]);
-    let mut nats_subjects = HashSet::new();
     let mut route_table = RouteTable::default();
+    let inputs = Inputs {
+        document,
+        api,
+        types,
+    };
 
     for (id, operation) in &api.operations {
         let Some(channel) = api.channels.get(&operation.channel) else {
@@ -295,39 +300,43 @@ pub(super) fn plan(
                 address,
                 subject,
             };
-            let key = ("NATS".to_owned(), input.subject.filter.clone());
-            if !sends && nats_subjects.contains(&key) {
-                diagnostics.push(skip(
-                    format!("operation `{id}` receives on NATS subject {}, which an earlier operation already receives on", input.subject.filter),
-                    "give each received operation its own channel address, or merge their messages into one operation",
-                ));
+            let Some(message) =
+                operation_message_set(&inputs, id, operation, channel, &mut scope, diagnostics)
+            else {
                 continue;
-            }
+            };
+            let request = RouteRequest {
+                transport: Transport::Nats,
+                sends,
+                operation_id: id,
+                http_method: "NATS",
+                path: &input.subject.filter,
+                address: &input.address,
+                allowed_values: allowed_values(channel, &input.subject.names),
+                messages: locations(&message),
+            };
+            let Some(admission) =
+                admit(&mut route_table, request, document, operation, diagnostics)
+            else {
+                continue;
+            };
             let methods = if sends {
                 &mut nats_client_methods
             } else {
                 &mut nats_handler_methods
             };
-            let inputs = Inputs {
-                document,
-                api,
-                types,
-            };
-            let Some(entry) = nats_operation(
-                &inputs,
+            let entry = nats_operation(
                 input,
+                message,
                 &mut plan,
                 &mut scope,
                 &mut functions,
                 methods,
-                diagnostics,
-            ) else {
-                continue;
-            };
+            );
             if sends {
                 plan.nats_sent.push(entry);
             } else {
-                nats_subjects.insert(key);
+                route_table.record_received(admission.group, plan.nats_received.len());
                 plan.nats_received.push(entry);
             }
             continue;
@@ -359,33 +368,10 @@ pub(super) fn plan(
             ));
             continue;
         }
-        let messages = operation
-            .messages
-            .iter()
-            .filter_map(|key| channel.messages.get(key).map(|message| (key, message)));
-        let message = match message_set(
-            document,
-            types,
-            api,
-            messages,
-            &format!("{}Message", pascal_case(id, "Operation")),
-            &mut scope,
-        ) {
-            Ok(Some(set)) => set,
-            Ok(None) => {
-                diagnostics.push(skip(
-                    format!("operation `{id}` has no messages"),
-                    "list the messages the operation carries",
-                ));
-                continue;
-            }
-            Err(content_type) => {
-                diagnostics.push(skip(
-                    format!("operation `{id}` has a message with content type {content_type:?}; only JSON is supported"),
-                    "use application/json or a `+json` media type",
-                ));
-                continue;
-            }
+        let Some(message) =
+            operation_message_set(&inputs, id, operation, channel, &mut scope, diagnostics)
+        else {
+            continue;
         };
         let reply = match reply_set(document, types, api, operation, id, &mut scope) {
             Ok(reply) => reply,
@@ -397,50 +383,20 @@ pub(super) fn plan(
                 continue;
             }
         };
-        let admission = route_table.admit(RouteRequest {
+        let request = RouteRequest {
+            transport: Transport::Http,
             sends,
             operation_id: id,
             http_method: &http_method,
             path: &route,
             address: &address,
             allowed_values: allowed_values(channel, &placeholders),
-            messages: message
-                .candidates
-                .iter()
-                .map(|candidate| candidate.location.clone())
-                .collect(),
-        });
-        let (side, verb) = if sends {
-            ("the receiver", "sends to")
-        } else {
-            ("this side", "receives on")
+            messages: locations(&message),
         };
-        let admission = match admission {
-            Ok(admission) => admission,
-            Err(Conflict::Parameters {
-                operation,
-                address: other,
-            }) => {
-                diagnostics.push(skip(
-                    format!("operation `{id}` {verb} {http_method} {address}, which {side} serves as {http_method} {other} for operation `{operation}`, and one route needs one address and the same parameter values"),
-                    "give the operations the same channel address and parameters, or addresses that differ in a literal segment",
-                ));
-                continue;
-            }
-            Err(Conflict::Shadowed { operation }) => {
-                diagnostics.push(skip(
-                    format!("every message of operation `{id}` is also a message of operation `{operation}` on {http_method} {address}, so {side} hands them to `{operation}`"),
-                    "give each operation on one route its own messages, or merge the operations",
-                ));
-                continue;
-            }
+        let Some(admission) = admit(&mut route_table, request, document, operation, diagnostics)
+        else {
+            continue;
         };
-        for (location, operation) in &admission.shadowed {
-            diagnostics.push(skip(
-                format!("message {} of operation `{id}` is also a message of operation `{operation}` on {http_method} {address}, so {side} hands it to `{operation}`", location.pointer),
-                "give each operation on one route its own messages",
-            ));
-        }
         let parameters = (!placeholders.is_empty()).then(|| {
             parameters_index(
                 &mut plan,
@@ -480,7 +436,13 @@ pub(super) fn plan(
             plan.received.push(entry);
         }
     }
-    plan.routes = route_table.into_routes(&plan, &mut scope, &mut functions);
+    plan.routes = route_table.routes(Transport::Http, &plan.received, &mut scope, &mut functions);
+    plan.nats_routes = route_table.routes(
+        Transport::Nats,
+        &plan.nats_received,
+        &mut scope,
+        &mut functions,
+    );
     plan.servers = servers(api);
     plan
 }
@@ -548,49 +510,16 @@ pub(super) fn subject_template(address: &str) -> Option<SubjectTemplate> {
     })
 }
 
-/// Plans one operation on a NATS channel, or reports why it gets no code.
+/// Plans one operation on a NATS channel whose messages are `message`.
 fn nats_operation(
-    inputs: &Inputs<'_>,
     input: OperationInput<'_>,
+    message: MessageSet,
     plan: &mut Plan,
     scope: &mut NameScope,
     functions: &mut NameScope,
     methods: &mut NameScope,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<OperationPlan> {
+) -> OperationPlan {
     let id = input.id;
-    let skip = |reason: String, help: &str| skipped(inputs.document, input.operation, reason, help);
-    let messages = input.operation.messages.iter().filter_map(|key| {
-        input
-            .channel
-            .messages
-            .get(key)
-            .map(|message| (key, message))
-    });
-    let message = match message_set(
-        inputs.document,
-        inputs.types,
-        inputs.api,
-        messages,
-        &format!("{}Message", pascal_case(id, "Operation")),
-        scope,
-    ) {
-        Ok(Some(set)) => set,
-        Ok(None) => {
-            diagnostics.push(skip(
-                format!("operation `{id}` has no messages"),
-                "list the messages the operation carries",
-            ));
-            return None;
-        }
-        Err(content_type) => {
-            diagnostics.push(skip(
-                format!("operation `{id}` has a message with content type {content_type:?}; only JSON is supported"),
-                "use application/json or a `+json` media type",
-            ));
-            return None;
-        }
-    };
     let subject = input.subject;
     let parameters = (!subject.names.is_empty()).then(|| {
         parameters_index(
@@ -604,7 +533,7 @@ fn nats_operation(
         )
     });
     let snake = snake_case(id, "operation");
-    Some(OperationPlan {
+    OperationPlan {
         operation_id: id.clone(),
         method: methods.claim(&snake),
         decoder: functions.claim(&format!("decode_{}", snake.trim_start_matches("r#"))),
@@ -615,7 +544,111 @@ fn nats_operation(
         http_method: String::new(),
         message,
         reply: None,
-    })
+    }
+}
+
+/// Builds the message set of an operation, or reports why it gets no code.
+fn operation_message_set(
+    inputs: &Inputs<'_>,
+    id: &str,
+    operation: &Operation,
+    channel: &Channel,
+    scope: &mut NameScope,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<MessageSet> {
+    let skip = |reason: String, help: &str| skipped(inputs.document, operation, reason, help);
+    let messages = operation
+        .messages
+        .iter()
+        .filter_map(|key| channel.messages.get(key).map(|message| (key, message)));
+    let result = message_set(
+        inputs.document,
+        inputs.types,
+        inputs.api,
+        messages,
+        &format!("{}Message", pascal_case(id, "Operation")),
+        scope,
+    );
+    match result {
+        Ok(Some(set)) => Some(set),
+        Ok(None) => {
+            diagnostics.push(skip(
+                format!("operation `{id}` has no messages"),
+                "list the messages the operation carries",
+            ));
+            None
+        }
+        Err(content_type) => {
+            diagnostics.push(skip(
+                format!("operation `{id}` has a message with content type {content_type:?}; only JSON is supported"),
+                "use application/json or a `+json` media type",
+            ));
+            None
+        }
+    }
+}
+
+fn locations(set: &MessageSet) -> Vec<Location> {
+    set.candidates
+        .iter()
+        .map(|candidate| candidate.location.clone())
+        .collect()
+}
+
+/// Admits an operation to its route or NATS subject filter, or reports
+/// why the receiving side cannot serve it there.
+fn admit(
+    route_table: &mut RouteTable,
+    request: RouteRequest<'_>,
+    document: &Document,
+    operation: &Operation,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Admission> {
+    let skip = |reason: String, help: &str| skipped(document, operation, reason, help);
+    let id = request.operation_id.to_owned();
+    let transport = request.transport;
+    let http_method = request.http_method.to_owned();
+    let place = |address: &str| match transport {
+        Transport::Http => format!("{http_method} {address}"),
+        Transport::Nats => format!("NATS address {address}"),
+    };
+    let here = place(request.address);
+    let (side, verb) = if request.sends {
+        ("the receiver", "sends to")
+    } else {
+        ("this side", "receives on")
+    };
+    let admission = match route_table.admit(request) {
+        Ok(admission) => admission,
+        Err(Conflict::Parameters {
+            operation: other,
+            address,
+        }) => {
+            let help = match transport {
+                Transport::Http => "give the operations the same channel address and parameters, or addresses that differ in a literal segment",
+                Transport::Nats => "give the operations the same channel address and parameters, or addresses that differ in a literal token",
+            };
+            diagnostics.push(skip(
+                format!("operation `{id}` {verb} {here}, which {side} serves as {} for operation `{other}`, and one route needs one address and the same parameter values", place(&address)),
+                help,
+            ));
+            return None;
+        }
+        Err(Conflict::Shadowed { operation: other }) => {
+            diagnostics.push(skip(
+                format!("every message of operation `{id}` is also a message of operation `{other}` on {here}, so {side} hands them to `{other}`"),
+                "give each operation on one route its own messages, or merge the operations",
+            ));
+            return None;
+        }
+    };
+    for (location, other) in &admission.shadowed {
+        diagnostics.push(skip(
+            format!("message {} of operation `{id}` is also a message of operation `{other}` on {here}, so {side} hands it to `{other}`", location.pointer),
+            "give each operation on one route its own messages",
+        ));
+    }
+    Some(admission)
 }
 
 /// Methods the generated router accepts, as axum `MethodFilter` names.

@@ -9,18 +9,22 @@
 
 use std::cmp::Reverse;
 
-use super::plan::{OperationPlan, Plan};
+use super::plan::OperationPlan;
+use super::transport::Transport;
 use crate::model::Location;
 use crate::typegen::names::{pascal_case, snake_case, NameScope};
 
-/// One route of the generated router.
+/// One route of the generated router, or one subject filter of the NATS
+/// dispatcher.
 #[derive(Debug)]
 pub(super) struct RoutePlan {
-    /// Upper-case HTTP method.
+    /// Upper-case HTTP method; `NATS` for a subject filter.
     pub http_method: String,
-    /// The axum path, with parameters named `p0`, `p1`, ...
+    /// The axum path, with parameters named `p0`, `p1`, ..., or the NATS
+    /// subject filter.
     pub path: String,
-    /// Indexes into [`Plan::received`], in document order.
+    /// Indexes into `Plan::received` (or `Plan::nats_received`), in
+    /// document order.
     pub operations: Vec<usize>,
     /// The dispatch items of a route with more than one operation.
     pub shared: Option<SharedRoute>,
@@ -61,6 +65,7 @@ pub(super) struct RouteTable {
 
 #[derive(Debug)]
 struct Group {
+    transport: Transport,
     /// Whether this perspective sends the operations; the other side then
     /// receives them on this route.
     sends: bool,
@@ -72,12 +77,14 @@ struct Group {
     /// The messages of the route's operations, with the operation that
     /// receives each.
     messages: Vec<(Location, String)>,
-    /// Indexes into [`Plan::received`] of the operations on the route.
+    /// Indexes into `Plan::received` (or `Plan::nats_received`) of the
+    /// operations on the route.
     received: Vec<usize>,
 }
 
 /// An operation asking for a place on a route.
 pub(super) struct RouteRequest<'a> {
+    pub transport: Transport,
     pub sends: bool,
     pub operation_id: &'a str,
     pub http_method: &'a str,
@@ -110,12 +117,14 @@ impl RouteTable {
     /// parameters differ, or whose messages include all of this one's.
     pub fn admit(&mut self, request: RouteRequest<'_>) -> Result<Admission, Conflict> {
         let existing = self.groups.iter().position(|group| {
-            group.sends == request.sends
+            group.transport == request.transport
+                && group.sends == request.sends
                 && group.http_method == request.http_method
                 && group.path == request.path
         });
         let Some(index) = existing else {
             self.groups.push(Group {
+                transport: request.transport,
                 sends: request.sends,
                 http_method: request.http_method.to_owned(),
                 path: request.path.to_owned(),
@@ -172,29 +181,34 @@ impl RouteTable {
     }
 
     /// Records that the received operation at `received` (an index into
-    /// [`Plan::received`]) serves on the route of `group`.
+    /// `Plan::received` or `Plan::nats_received`) serves on the route of
+    /// `group`.
     pub fn record_received(&mut self, group: usize, received: usize) {
         self.groups[group].received.push(received);
     }
 
-    /// Builds the routes of the received operations, naming the items of
-    /// shared routes in `types` and `functions`.
-    pub fn into_routes(
-        self,
-        plan: &Plan,
+    /// Builds the routes of the received operations of `transport`, whose
+    /// plans are `received`, naming the items of shared routes in `types`
+    /// and `functions`.
+    pub fn routes(
+        &self,
+        transport: Transport,
+        received: &[OperationPlan],
         types: &mut NameScope,
         functions: &mut NameScope,
     ) -> Vec<RoutePlan> {
         self.groups
-            .into_iter()
-            .filter(|group| !group.sends && !group.received.is_empty())
+            .iter()
+            .filter(|group| {
+                group.transport == transport && !group.sends && !group.received.is_empty()
+            })
             .map(|group| {
                 let shared = (group.received.len() > 1)
-                    .then(|| shared_route(&group, &plan.received, types, functions));
+                    .then(|| shared_route(group, received, types, functions));
                 RoutePlan {
-                    http_method: group.http_method,
-                    path: group.path,
-                    operations: group.received,
+                    http_method: group.http_method.clone(),
+                    path: group.path.clone(),
+                    operations: group.received.clone(),
                     shared,
                 }
             })

@@ -9,6 +9,7 @@ use std::fmt;
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 
 use super::plan::{MessageSet, OperationPlan, Plan};
+use super::routes::RoutePlan;
 use super::transport::Transport;
 use crate::model::Location;
 use crate::typegen::GeneratedTypes;
@@ -115,8 +116,8 @@ pub struct MessageSummary {
     pub ty: RustType,
     /// For a received operation, the position of the message in the order
     /// the receiver tries the messages of all operations on its HTTP route
-    /// (or, for NATS, of the operation alone); the first message whose
-    /// schema accepts a payload decodes it. `None` for a sent operation,
+    /// or NATS subject filter; the first message whose schema accepts a
+    /// payload decodes it. `None` for a sent operation,
     /// and for a message that an earlier operation on the route also
     /// lists, which that operation receives.
     pub rank: Option<usize>,
@@ -298,8 +299,8 @@ pub(super) fn summarize(plan: &Plan, types: &GeneratedTypes) -> ApiSummary {
 
 fn received(plan: &Plan, op: &OperationPlan, transport: Transport) -> ReceivedOperation {
     let ranks = match transport {
-        Transport::Http => route_ranks(plan, op),
-        Transport::Nats => (0..op.message.candidates.len()).map(Some).collect(),
+        Transport::Http => route_ranks(&plan.routes, &plan.received, op),
+        Transport::Nats => route_ranks(&plan.nats_routes, &plan.nats_received, op),
     };
     ReceivedOperation {
         operation_id: op.operation_id.clone(),
@@ -327,15 +328,19 @@ fn sent(plan: &Plan, op: &OperationPlan, transport: Transport) -> SentOperation 
     }
 }
 
-/// Returns the rank of each candidate of the received HTTP operation `op`
-/// on its route.
-fn route_ranks(plan: &Plan, op: &OperationPlan) -> Vec<Option<usize>> {
+/// Returns the rank of each candidate of the received operation `op` on
+/// its route in `routes`, whose operations index into `received`.
+fn route_ranks(
+    routes: &[RoutePlan],
+    received: &[OperationPlan],
+    op: &OperationPlan,
+) -> Vec<Option<usize>> {
     let count = op.message.candidates.len();
-    let route = plan.routes.iter().find_map(|route| {
+    let route = routes.iter().find_map(|route| {
         let position = route
             .operations
             .iter()
-            .position(|&index| std::ptr::eq(&plan.received[index], op))?;
+            .position(|&index| std::ptr::eq(&received[index], op))?;
         Some((route, position))
     });
     let Some((route, position)) = route else {

@@ -658,3 +658,79 @@ operations:
     assert!(warnings.iter().any(|w| w.contains("not a NATS subject")));
     assert!(!generated.code.contains("pub struct NatsClient"));
 }
+
+/// Two operations on `sensors.{sensorId}.events`: a closed alarm and an
+/// open reading, from two channels with the same address.
+const NATS_SHARED: &str = "asyncapi: 3.0.0
+info: {title: T, version: '1'}
+servers:
+  broker: {host: 'localhost:4222', protocol: nats}
+channels:
+  readings:
+    address: sensors.{sensorId}.events
+    parameters: {sensorId: {}}
+    messages:
+      reading:
+        payload: {type: object, properties: {value: {type: number}}}
+  alarms:
+    address: sensors.{sensorId}.events
+    parameters: {sensorId: {}}
+    messages:
+      alarm:
+        payload:
+          type: object
+          additionalProperties: false
+          required: [alarm]
+          properties: {alarm: {type: string}}
+operations:
+  onReading:
+    action: receive
+    channel: {$ref: '#/channels/readings'}
+  onAlarm:
+    action: receive
+    channel: {$ref: '#/channels/alarms'}
+";
+
+#[test]
+fn nats_shared_subject_dispatches_by_message() {
+    let receiver = generate_document(NATS_SHARED, Perspective::Application);
+    assert!(warnings(&receiver).is_empty(), "{:?}", warnings(&receiver));
+    let code = &receiver.code;
+    assert!(
+        code.contains("pub const NATS_SUBJECTS: &[&str] = &[\"sensors.*.events\"];"),
+        "{code}"
+    );
+    assert!(
+        code.contains("enum NatsSensorsSensorIdEventsRoute {"),
+        "{code}"
+    );
+    assert!(!code.contains("fn decode_on_reading("), "{code}");
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let alarm = compact
+        .find("Ok(NatsSensorsSensorIdEventsRoute::OnAlarm(message)")
+        .expect("the alarm is decoded");
+    let reading = compact
+        .find("Ok(NatsSensorsSensorIdEventsRoute::OnReading(message)")
+        .expect("the reading is decoded");
+    assert!(alarm < reading, "the closed alarm is tried first: {code}");
+    assert!(
+        compact.contains(
+            "NatsSensorsSensorIdEventsRoute::OnAlarm(message)=>{handler.on_alarm(parameters,message,&delivery).await}"
+        ),
+        "{code}"
+    );
+    assert!(code.contains("pub struct ReadingsParameters"), "{code}");
+    assert!(!code.contains("pub struct AlarmsParameters"), "{code}");
+    let received: Vec<&str> = receiver
+        .summary
+        .received
+        .iter()
+        .map(|op| op.operation_id.as_str())
+        .collect();
+    assert_eq!(received, ["onReading", "onAlarm"]);
+
+    let sender = generate_document(NATS_SHARED, Perspective::Mirror);
+    assert!(warnings(&sender).is_empty(), "{:?}", warnings(&sender));
+    assert!(sender.code.contains("pub async fn on_reading("));
+    assert!(sender.code.contains("pub async fn on_alarm("));
+}
