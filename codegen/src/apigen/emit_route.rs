@@ -1,8 +1,9 @@
 //! Rust tokens for a route or NATS subject filter that several received
-//! operations share: a private enum with one variant per operation, the
-//! decoder that tries the messages of all of them, and the HTTP route that
-//! calls the handler method of the operation whose message matched (the
-//! NATS dispatcher does the same in `emit_nats`).
+//! operations share. Each gets a private enum with one variant per
+//! operation and a decoder that tries the messages of all of them. An HTTP
+//! route also gets the `.route(...)` call that invokes the handler method
+//! of the operation whose message matched, and `emit_nats` writes the
+//! NATS dispatcher's branch.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

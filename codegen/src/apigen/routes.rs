@@ -1,9 +1,11 @@
-//! HTTP operations grouped by the route that receives them.
+//! Operations grouped by the HTTP route or NATS subject filter that
+//! receives them.
 //!
 //! Operations that one side receives with the same HTTP method and route
-//! share one axum route. Its decoder tries the messages of all of them,
-//! the most specific first, and the router calls the handler method of the
-//! operation whose message matched. Both perspectives group the same way:
+//! share one axum route, and those on the same NATS subject filter share
+//! one dispatcher branch. Its decoder tries the messages of all of them,
+//! the most specific first, and the handler method of the operation whose
+//! message matched is called. Both perspectives group the same way:
 //! the receiver to build the routes, the sender to leave out the client
 //! methods whose messages no route would hand to their operation.
 
@@ -45,7 +47,7 @@ pub(super) struct SharedRoute {
     pub order: Vec<(usize, usize)>,
 }
 
-/// Why an operation cannot join the route of an earlier operation.
+/// The reason an operation cannot join the route of an earlier operation.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Conflict {
     /// The earlier operation's channel has another address, or other
@@ -96,7 +98,7 @@ pub(super) struct RouteRequest<'a> {
     pub messages: Vec<Location>,
 }
 
-/// Where an admitted operation goes.
+/// The route an admitted operation joins.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Admission {
     /// The group index to pass to [`RouteTable::record_received`].
@@ -235,12 +237,14 @@ fn shared_route(
         "decode_{}",
         snake_case(&format!("{base}Route"), "route").trim_start_matches("r#")
     ));
+
     let mut variant_names = NameScope::default();
     let variants = group
         .received
         .iter()
         .map(|&index| variant_names.claim(&pascal_case(&received[index].operation_id, "Operation")))
         .collect();
+
     // A message that several operations list reaches the first of them.
     let mut seen: Vec<&Location> = Vec::new();
     let mut order = Vec::new();
@@ -253,6 +257,7 @@ fn shared_route(
             order.push((candidate.specificity, position, candidate_index));
         }
     }
+
     // Stable: equally specific messages keep the document's order.
     order.sort_by_key(|(specificity, _, _)| Reverse(*specificity));
     SharedRoute {
