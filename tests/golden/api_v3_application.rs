@@ -294,9 +294,9 @@ pub struct ReadingPayload {
 /// The allowed values of parameter `region`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrderEventsRegion {
-    ///eu
+    /// `eu`
     Eu,
-    ///us
+    /// `us`
     Us,
 }
 impl OrderEventsRegion {

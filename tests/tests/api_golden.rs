@@ -43,6 +43,16 @@ mod api_shared_application;
 #[path = "../golden/api_shared_mirror.rs"]
 mod api_shared_mirror;
 
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code)]
+#[path = "../golden/api_hostile_text_application.rs"]
+mod api_hostile_text_application;
+
+#[rustfmt::skip]
+#[allow(missing_docs, dead_code)]
+#[path = "../golden/api_hostile_text_mirror.rs"]
+mod api_hostile_text_mirror;
+
 /// `(fixture, perspective, golden file)`.
 const CASES: &[(&str, Perspective, &str)] = &[
     ("shop_v3", Perspective::Application, "api_v3_application"),
@@ -55,6 +65,16 @@ const CASES: &[(&str, Perspective, &str)] = &[
         "api_shared_application",
     ),
     ("shared_route", Perspective::Mirror, "api_shared_mirror"),
+    (
+        "hostile_text",
+        Perspective::Application,
+        "api_hostile_text_application",
+    ),
+    (
+        "hostile_text",
+        Perspective::Mirror,
+        "api_hostile_text_mirror",
+    ),
 ];
 
 fn generate(fixture: &str, perspective: Perspective) -> hookforge_codegen::GeneratedCode {
@@ -90,6 +110,31 @@ fn api_golden_files_are_current() {
         stale.is_empty(),
         "stale golden files (rerun with HOOKFORGE_BLESS=1 and review): {stale:?}"
     );
+}
+
+/// rustc rejects bidirectional-text controls in comments and literals, so
+/// the generator must write them as escapes wherever document text lands.
+#[test]
+fn bidi_controls_never_reach_generated_code() {
+    for perspective in [Perspective::Application, Perspective::Mirror] {
+        let code = generate("hostile_text", perspective)
+            .code
+            .expect("code for a valid fixture");
+        let found: Vec<(usize, &str)> = code
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| {
+                line.chars()
+                    .any(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+            })
+            .collect();
+        assert!(found.is_empty(), "{perspective:?}: {found:?}");
+        assert!(code.contains("\\u{202e}"), "the text is kept, escaped");
+        assert!(
+            !code.contains("Self_"),
+            "{perspective:?}: a keyword suffix in a type name"
+        );
+    }
 }
 
 #[test]

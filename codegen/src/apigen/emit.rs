@@ -63,11 +63,12 @@ fn parameters_item(plan: &ParametersPlan) -> TokenStream {
         )]);
         let variants: Vec<Ident> = values.variants.iter().map(|(v, _)| ident(v)).collect();
         let wire: Vec<&String> = values.variants.iter().map(|(_, w)| w).collect();
+        let wire_docs: Vec<TokenStream> = wire.iter().map(|w| docs(&[format!("`{w}`")])).collect();
         Some(quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum #name {
-                #( #[doc = #wire] #variants, )*
+                #( #wire_docs #variants, )*
             }
 
             impl #name {
@@ -527,6 +528,22 @@ pub(super) enum Receiving {
     Nats,
 }
 
+/// Rewrites the bidirectional-text controls of JSON text as `\uXXXX`
+/// escapes, because rustc rejects them inside a literal (a spoofing risk).
+/// JSON allows them only inside strings, where the escape means the same
+/// character, so the schema does not change.
+fn escape_bidi_controls(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Writes `text` as a raw string literal with enough `#`s that no `"#...` in
 /// the text ends it early.
 fn raw_string(text: &str) -> TokenStream {
@@ -548,7 +565,7 @@ pub(super) fn schema_statics<'a>(
         .map(|index| format_ident!("SCHEMA_{}", index))
         .collect();
     let statics = candidates.zip(&names).filter_map(|(candidate, name)| {
-        let schema = raw_string(candidate.schema.as_ref()?);
+        let schema = raw_string(&escape_bidi_controls(candidate.schema.as_ref()?));
         Some(quote! {
             static #name: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(#schema);
         })
@@ -595,12 +612,12 @@ pub(super) fn decoder(op: &OperationPlan, receiving: Receiving) -> TokenStream {
             quote! { delivery: &::hookforge::transport::nats::VerifiedMessage },
         ),
     };
-    let doc = format!(
-        " Decodes a {what} of operation `{}` into its message type.",
+    let doc = docs(&[format!(
+        "Decodes a {what} of operation `{}` into its message type.",
         op.operation_id
-    );
+    )]);
     quote! {
-        #[doc = #doc]
+        #doc
         fn #name(
             #input,
         ) -> ::std::result::Result<#message_ty, ::hookforge::api::DecodeError> {

@@ -88,17 +88,17 @@ pub(super) fn shared_decoder(
     let name = ident(&shared.decoder);
     let (doc, input) = match receiving {
         Receiving::Webhook => (
-            format!(
-                " Decodes a webhook received on {} `{address}` into the message of one of its operations, trying the most specific message first.",
+            docs(&[format!(
+                "Decodes a webhook received on {} `{address}` into the message of one of its operations, trying the most specific message first.",
                 route.http_method
-            ),
+            )]),
             quote! { webhook: &::hookforge::server::VerifiedWebhook },
         ),
         Receiving::Nats => (
-            format!(
-                " Decodes a NATS message received on subject `{}` into the message of one of its operations, trying the most specific message first.",
+            docs(&[format!(
+                "Decodes a NATS message received on subject `{}` into the message of one of its operations, trying the most specific message first.",
                 route.path
-            ),
+            )]),
             quote! { delivery: &::hookforge::transport::nats::VerifiedMessage },
         ),
     };
@@ -109,7 +109,7 @@ pub(super) fn shared_decoder(
             #(#variants)*
         }
 
-        #[doc = #doc]
+        #doc
         fn #name(
             #input,
         ) -> ::std::result::Result<#enum_ident, ::hookforge::api::DecodeError> {

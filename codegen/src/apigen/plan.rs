@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Document;
 use crate::model::{Action, AsyncApi, Channel, Location, Message, Operation};
 use crate::options::Perspective;
-use crate::typegen::names::{pascal_case, snake_case, NameScope};
+use crate::typegen::names::{pascal_case, pascal_prefix, snake_case, NameScope};
 use crate::typegen::{emit, GeneratedTypes, TypeDetails, TypeRef};
 
 /// Everything the API emitter writes.
@@ -566,7 +566,7 @@ fn operation_message_set(
         inputs.types,
         inputs.api,
         messages,
-        &format!("{}Message", pascal_case(id, "Operation")),
+        &format!("{}Message", pascal_prefix(id, "Operation")),
         scope,
     );
     match result {
@@ -723,7 +723,7 @@ fn parameters_index(
     if let Some(index) = existing {
         return index;
     }
-    let base = pascal_case(channel_id, "Channel");
+    let base = pascal_prefix(channel_id, "Channel");
     let type_name = scope.claim(&format!("{base}Parameters"));
     let mut fields: Vec<ParameterField> = Vec::new();
     let mut positions = Vec::new();
@@ -887,7 +887,7 @@ fn reply_set(
         .messages
         .iter()
         .filter_map(|key| channel.messages.get(key).map(|message| (key, message)));
-    let name = format!("{}Reply", pascal_case(id, "Operation"));
+    let name = format!("{}Reply", pascal_prefix(id, "Operation"));
     let mut set = message_set(document, types, api, messages, &name, scope)?;
     // NOTE: reply headers travel as response headers, which the generated
     // code does not read or write; a reply is its payload.

@@ -86,6 +86,17 @@ pub fn pascal_case(name: &str, fallback: &str) -> String {
     out
 }
 
+/// Converts a wire name to the UpperCamelCase start of a longer type name
+/// (`Self` in `SelfParameters`). Unlike [`pascal_case`], a keyword gets no
+/// trailing `_`, because the suffix that follows makes it an identifier.
+pub fn pascal_prefix(name: &str, fallback: &str) -> String {
+    let name = pascal_case(name, fallback);
+    match name.strip_suffix('_') {
+        Some(keyword) if NOT_RAW.contains(&keyword) => keyword.to_owned(),
+        _ => name,
+    }
+}
+
 /// Converts a wire name to a snake_case field or module name. An empty
 /// result becomes `fallback`; a leading digit gets the prefix `n`; a
 /// keyword is returned as a raw identifier (`r#type`), except those that
@@ -177,6 +188,8 @@ mod tests {
         assert_eq!(pascal_case("3dModel", "X"), "V3dModel");
         assert_eq!(pascal_case("---", "Fallback"), "Fallback");
         assert_eq!(pascal_case("self", "X"), "Self_");
+        assert_eq!(pascal_prefix("self", "X"), "Self");
+        assert_eq!(pascal_prefix("order_", "X"), "Order");
     }
 
     #[test]
