@@ -82,6 +82,41 @@ pub fn generated_crates_target() -> PathBuf {
     workspace_root().join("target/generated-crates")
 }
 
+/// Runs `cargo run` in `crate_dir`, a crate of generated code, with the
+/// shared target folder, and returns its stdout.
+///
+/// # Panics
+///
+/// When the crate fails to build or run, or the build prints a warning
+/// (generated code must compile without any): the message names `what`
+/// and ends with the last lines of cargo's output.
+pub fn run_generated_crate(crate_dir: &Path, what: &str) -> String {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--message-format=short"])
+        .current_dir(crate_dir)
+        .env("CARGO_TARGET_DIR", generated_crates_target())
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{what} failed to build or run:\n{}",
+        tail(&stderr, 80)
+    );
+    assert!(
+        !stderr.contains("warning"),
+        "{what} has warnings:\n{}",
+        tail(&stderr, 60)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Returns the last `lines` lines of `text`, for failure messages.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
 /// Copies the workspace's `Cargo.lock` into `crate_dir`, so a crate of
 /// generated code resolves the versions the workspace has already built.
 pub fn copy_lock_file(crate_dir: &Path) {

@@ -15,12 +15,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::process::Command;
 use std::time::Instant;
 
-use hookforge_tests::corpus::{
-    corpus_dir_or_skip, generated_crates_target, report, workspace_root,
-};
+use hookforge_tests::corpus::{corpus_dir_or_skip, report, run_generated_crate, workspace_root};
 use hookforge_tests::e2e::driver;
 use hookforge_tests::e2e::select::{self, Document, Line};
 use hookforge_tests::manifest;
@@ -110,24 +107,7 @@ fn corpus_examples_arrive_typed_signed_once() {
     )
     .expect("the driver crate is written");
     let build_started = Instant::now();
-    let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--message-format=short"])
-        .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", generated_crates_target())
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the driver crate failed to build or run:\n{}",
-        tail(&stderr, 80)
-    );
-    assert!(
-        !stderr.contains("warning"),
-        "the generated code has warnings:\n{}",
-        tail(&stderr, 60)
-    );
+    let stdout = run_generated_crate(&crate_dir, "the driver crate");
     let lines: Vec<Value> = stdout
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
@@ -408,9 +388,4 @@ fn json_equal(a: &Value, b: &Value) -> bool {
         }
         _ => a == b,
     }
-}
-
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
 }

@@ -24,7 +24,7 @@ use hookforge_codegen::typegen::{self, emit, TypeRef, TypeSpace};
 use hookforge_codegen::validate_file;
 use hookforge_tests::corpus::{
     copy_lock_file, corpus_dir_or_skip, corpus_load_options, generated_crates_target, report,
-    workspace_root,
+    run_generated_crate, tail, workspace_root,
 };
 use hookforge_tests::manifest::{self, Validity};
 
@@ -167,24 +167,7 @@ fn corpus_types_compile_and_examples_round_trip() {
         "clippy rejects the generated code (is clippy installed? `rustup component add clippy`):\n{}",
         tail(&String::from_utf8_lossy(&clippy.stderr), 60)
     );
-    let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--message-format=short"])
-        .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", generated_crates_target())
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "generated crate failed to build or run:\n{}",
-        tail(&stderr, 60)
-    );
-    assert!(
-        !stderr.contains("warning"),
-        "generated code has warnings:\n{}",
-        tail(&stderr, 60)
-    );
+    let stdout = run_generated_crate(&crate_dir, "the generated crate");
     let round_trip_failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
 
     report(&format!(
@@ -224,11 +207,6 @@ fn find_message<'a>(
 
 fn type_expr(space: &TypeSpace, ty: &TypeRef) -> String {
     emit::type_tokens(space, ty).to_string()
-}
-
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
 }
 
 /// JSON equality with numbers compared by value: JSON has one number type,
