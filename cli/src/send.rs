@@ -303,6 +303,10 @@ async fn post_all(base: &str, requests: &[Delivery], signer: &Signer, timeout: D
     // GET without the body, whose 2xx would count as accepted, and a 307
     // would send the signed example to another host. Receivers answer
     // webhooks directly.
+    // When the runtime's `tls` feature is on (as in a workspace build with
+    // all features), reqwest has no crypto provider until one is installed,
+    // and building a client without one panics.
+    hookforge::client::install_crypto_provider();
     let client = match reqwest::Client::builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
