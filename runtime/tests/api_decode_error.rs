@@ -126,7 +126,7 @@ async fn compatible_fields_kept() {
     let body = no_match_body(r#"{"total": -1}"#).await;
     assert_eq!(
         body["error"],
-        "the webhook matches none of the operation's messages"
+        "the webhook matches none of the messages its route accepts"
     );
     let details = body["details"].as_array().expect("a details array");
     assert_eq!(details.len(), 2, "{body}");

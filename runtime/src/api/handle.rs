@@ -157,12 +157,13 @@ impl DecodeError {
         }
     }
 
-    /// Combines the errors of every candidate message of an operation, none
-    /// of which decoded. Each candidate keeps its own schema violations in
+    /// Combines the errors of every candidate message of a route (the
+    /// messages of one operation, or of several operations sharing the
+    /// route), none of which decoded. Each candidate keeps its own schema violations in
     /// [`messages`](Self::messages); [`errors`](Self::errors) lists the
     /// violations of all candidates, each once.
     pub fn no_match(candidates: Vec<(&str, DecodeError)>) -> Self {
-        let mut combined = Self::new("the webhook matches none of the operation's messages");
+        let mut combined = Self::new("the webhook matches none of the messages its route accepts");
         for (name, error) in candidates {
             let mut text = format!("{name}: {}", error.message);
             for detail in &error.details {
