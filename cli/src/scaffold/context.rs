@@ -266,7 +266,7 @@ fn received_context(op: &ReceivedOperation, api: &AsyncApi) -> ReceivedContext {
         reply_type: op.reply.as_ref().map(|ty| ty.qualified(API_MODULE)),
         reply_example: operation
             .and_then(|operation| reply_example(operation, api))
-            .map(|json| raw_string(&escape_bidi_controls(&json))),
+            .map(|json| raw_string(&hookforge_codegen::bundle::escape_bidi_controls(&json))),
         example_count: operation.map_or(0, |operation| example_count(operation, api)),
     }
 }
@@ -332,22 +332,6 @@ fn raw_string(text: &str) -> String {
     format!("r{hashes}\"{text}\"{hashes}")
 }
 
-/// Rewrites the bidirectional-text controls of JSON text as `\uXXXX`
-/// escapes, which rustc rejects inside a literal (a spoofing risk). JSON
-/// allows these characters only inside strings, where the escape means
-/// the same character, so the value is unchanged.
-fn escape_bidi_controls(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if is_bidi_control(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Whether rustc's `text_direction_codepoint_in_literal` lint, and its
 /// counterpart for comments, reject `c`.
 fn is_bidi_control(c: char) -> bool {
@@ -394,7 +378,7 @@ mod tests {
     #[test]
     fn reply_json_escapes_bidi_controls() {
         let json = "{\"note\":\"a\u{202e}b\u{2066}\"}";
-        let escaped = escape_bidi_controls(json);
+        let escaped = hookforge_codegen::bundle::escape_bidi_controls(json);
         assert_eq!(escaped, "{\"note\":\"a\\u202eb\\u2066\"}");
         let before: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
         let after: serde_json::Value = serde_json::from_str(&escaped).expect("still valid JSON");

@@ -528,22 +528,6 @@ pub(super) enum Receiving {
     Nats,
 }
 
-/// Rewrites the bidirectional-text controls of JSON text as `\uXXXX`
-/// escapes, because rustc rejects them inside a literal (a spoofing risk).
-/// JSON allows them only inside strings, where the escape means the same
-/// character, so the schema does not change.
-fn escape_bidi_controls(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Writes `text` as a raw string literal with enough `#`s that no `"#...` in
 /// the text ends it early.
 fn raw_string(text: &str) -> TokenStream {
@@ -565,7 +549,7 @@ pub(super) fn schema_statics<'a>(
         .map(|index| format_ident!("SCHEMA_{}", index))
         .collect();
     let statics = candidates.zip(&names).filter_map(|(candidate, name)| {
-        let schema = raw_string(&escape_bidi_controls(candidate.schema.as_ref()?));
+        let schema = raw_string(&crate::bundle::escape_bidi_controls(candidate.schema.as_ref()?));
         Some(quote! {
             static #name: ::hookforge::validation::PayloadSchema = ::hookforge::validation::PayloadSchema::new(#schema);
         })
