@@ -393,7 +393,7 @@ async fn post(
     Ok((status, body))
 }
 
-/// The most bytes of a response body that are read: more than the 2000
+/// The maximum number of response body bytes read: more than the 2000
 /// characters printed, and little enough memory whatever the receiver
 /// sends.
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;

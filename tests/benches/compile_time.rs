@@ -171,7 +171,7 @@ impl BenchCrate {
         file.set_modified(SystemTime::now()).expect("mtime set");
     }
 
-    /// The generated files of the build script run that `cargo build`
+    /// Returns the generated files of the build script run that `cargo build`
     /// used last (`cargo check` runs the script in a folder of its own),
     /// with their modification times.
     fn generated_files(&self) -> Vec<(PathBuf, SystemTime)> {
@@ -286,7 +286,7 @@ fn measure(krate: &BenchCrate) -> Measured {
     }
 }
 
-/// The valid documents of the corpus with their sizes, from the manifest.
+/// Returns the valid documents of the corpus with their sizes, from the manifest.
 fn valid_documents(corpus: &Path) -> Vec<(PathBuf, u64)> {
     let manifest = fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
     let mut lines = manifest.lines();
@@ -310,7 +310,7 @@ fn valid_documents(corpus: &Path) -> Vec<(PathBuf, u64)> {
         .collect()
 }
 
-/// The size of the API code (senders, receivers) generated for `path`,
+/// Returns the size of the API code (senders, receivers) generated for `path`,
 /// both sides; 0 when generation fails.
 fn api_size(path: &Path) -> usize {
     [Perspective::Application, Perspective::Mirror]
@@ -327,7 +327,7 @@ fn api_size(path: &Path) -> usize {
         .sum()
 }
 
-/// The length of the code from the first API item on; the API follows
+/// Returns the length of the code from the first API item on; the API follows
 /// the types.
 fn api_part(code: &str) -> usize {
     ["pub struct Client<", "pub trait Handler", "pub mod servers"]

@@ -105,9 +105,9 @@ pub struct SentOperation {
 pub struct MessageSummary {
     /// The event type the client stores: the message's `name`, or its key.
     pub event_type: String,
-    /// Where the message is defined in the document.
+    /// The message's location in the document.
     pub location: Location,
-    /// The variant of the operation's message enum that holds it; `None`
+    /// The variant of the operation's message enum that contains it; `None`
     /// when the operation has one message, whose type is then the
     /// operation's message type.
     pub variant: Option<String>,

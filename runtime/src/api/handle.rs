@@ -94,7 +94,7 @@ impl IntoResponse for HandlerError {
 /// candidate message, `{"message": "<name>", "error": "...", "errors":
 /// [...]}`, with that message's own violations, and `details` one line per
 /// candidate. A schema that does not compile is the generator's fault, so
-/// it answers 500 and the sender retries.
+/// the router responds 500 and the sender retries.
 ///
 /// Its `Display` is the message followed by up to five violations, for
 /// logs; the 400 body carries them all.
@@ -115,13 +115,13 @@ pub struct DecodeError {
     pub schema_failed: bool,
 }
 
-/// Why one candidate message of an operation did not decode, as listed in
+/// The reason one candidate message of an operation did not decode, as listed in
 /// the `messages` array of a 400 body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CandidateFailure {
     /// The message's name in the document.
     pub message: String,
-    /// What failed for this message.
+    /// The failure of this message.
     pub error: String,
     /// This message's schema violations, without repeats.
     pub errors: Vec<ValidationIssue>,

@@ -128,7 +128,7 @@ pub(crate) async fn post(
     }
 }
 
-/// The most response-body bytes read after an attempt. Reading a short
+/// The maximum number of response-body bytes read after an attempt. Reading a short
 /// body to its end lets the connection go back to the pool, and a longer
 /// one is dropped with its connection instead of being buffered.
 const MAX_DRAINED_BYTES: usize = 64 * 1024;

@@ -119,7 +119,7 @@ pub struct DeadLetterFilter {
 pub struct AttemptFailure {
     /// Attempts made so far, counting this one.
     pub attempts: u32,
-    /// What went wrong, for the dead-letter queue and the logs. The HTTP
+    /// The failure, for the dead-letter queue and the logs. The HTTP
     /// sender ends it with the start of a non-2xx response body, behind
     /// `"; response body: "`.
     pub error: String,

@@ -404,7 +404,7 @@ fn event_type_of(key: &str, message: &Message) -> String {
 
 /// Validates `value` with `schema` as the generated router does.
 fn accepts(schema: &Value, value: &Value) -> bool {
-    // `PayloadSchema` holds `&'static str` because generated code embeds
+    // `PayloadSchema` stores a `&'static str` because generated code embeds
     // its schemas as literals; the few schemas of one test run are leaked
     // on purpose.
     let text: &'static str = Box::leak(schema.to_string().into_boxed_str());
